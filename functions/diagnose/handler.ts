@@ -1,0 +1,32 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createSqsDeadLetterSink } from '../../shared/aws/dead-letter.js';
+import { createBusPublisher } from '../../shared/aws/event-bus.js';
+import { createLiveCaller, createReads } from '../../shared/aws/index.js';
+import { loadDiagnoseConfig } from '../../shared/config.js';
+import { diagnoseQueueBatch } from '../../shared/pipeline/diagnose-queue-batch.js';
+
+// Created once per container: clients and the read cache live while the function is warm,
+// so a storm of failures with one cause costs about the reads of one diagnosis.
+const config = loadDiagnoseConfig(process.env);
+const logger = new Logger({ serviceName: 's3-replication-doctor' });
+const reads = createReads(
+  createLiveCaller({
+    region: config.region,
+    ...(config.destinationReadRoleArn ? { destinationRoleArn: config.destinationReadRoleArn } : {}),
+  }),
+  { cacheTtlMs: config.cacheTtlMs, sourceRegion: config.region },
+);
+const publisher = createBusPublisher(new EventBridgeClient({ region: config.region }), config.eventBusName);
+const deadLetters = createSqsDeadLetterSink(new SQSClient({ region: config.region }), config.deadLetterQueueUrl);
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const { retryMessageIds, counts } = await diagnoseQueueBatch(
+    event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
+    { reads, publisher, deadLetters, mode: config.mode, log: logger },
+  );
+  logger.info('batch done', { records: event.Records.length, ...counts });
+  return { batchItemFailures: retryMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+};
