@@ -8,6 +8,7 @@ if (!entry) {
   console.error('usage: run-ts.mjs FILE.ts [args...]');
   process.exit(2);
 }
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 process.argv = [process.argv[0] ?? 'node', entry, ...rest];
 await import(pathToFileURL(entry).href);
