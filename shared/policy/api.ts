@@ -18,6 +18,11 @@ export interface RequestContext {
   resourceAccount: string;
   /** Condition keys (matched case-insensitively), e.g. `kms:ViaService`, `aws:SecureTransport`. */
   context: Record<string, ContextValue>;
+  /**
+   * The assumed-role session ARN (`arn:aws:sts::111122223333:assumed-role/name/session`), when known.
+   * A resource policy or grant naming exactly this session grants to it directly.
+   */
+  principalSessionArn?: string;
 }
 
 export type Decision = 'allow' | 'explicit-deny' | 'implicit-deny';
@@ -37,6 +42,8 @@ export interface PolicySetResult {
   denies: StatementRef[];
   /** Condition keys a matching statement used that the context did not supply. */
   missingContextKeys: string[];
+  /** Malformed statements (treated as not matching) and assumptions made; never fatal. */
+  warnings?: string[];
 }
 
 export type AccessLayer = 'identity' | 'boundary' | 'resource' | 'grant';
@@ -71,4 +78,6 @@ export interface AccessResult {
   resource?: PolicySetResult;
   /** The grant that allowed the request, when a grant did. */
   grant?: KmsGrant;
+  /** Every layer's warnings, prefixed with the policy or grant they concern. */
+  warnings?: string[];
 }

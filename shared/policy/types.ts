@@ -2,7 +2,9 @@
 
 export type OneOrMany<T> = T | T[];
 
-export type PrincipalValue = '*' | { [kind in 'AWS' | 'Service' | 'Federated' | 'CanonicalUser']?: OneOrMany<string> };
+export type PrincipalValue =
+  | '*'
+  | { [kind in 'AWS' | 'Service' | 'Federated' | 'CanonicalUser']?: OneOrMany<string> };
 
 /** operator (e.g. `StringLike`, `ForAnyValue:StringEquals`, `ArnLikeIfExists`) → key → value(s) */
 export type ConditionBlock = Record<string, Record<string, OneOrMany<string | boolean | number>>>;
