@@ -23,7 +23,9 @@ export function createSqsDeadLetterSink(client: SQSClient, queueUrl: string): De
           MessageBody: letter.body,
           MessageAttributes: {
             reason: { DataType: 'String', StringValue: letter.reason.slice(0, MAX_REASON) },
-            ...(letter.sourceId ? { sourceMessageId: { DataType: 'String', StringValue: letter.sourceId } } : {}),
+            ...(letter.sourceId
+              ? { sourceMessageId: { DataType: 'String', StringValue: letter.sourceId } }
+              : {}),
           },
         }),
       );

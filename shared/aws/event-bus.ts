@@ -1,4 +1,8 @@
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 
 export interface BusEntry {
   source: string;
@@ -45,7 +49,9 @@ export function createBusPublisher(client: EventBridgeClient, eventBusName: stri
         chunk = [];
         chunkBytes = 0;
         try {
-          const response = await client.send(new PutEventsCommand({ Entries: sent.map((item) => item.request) }));
+          const response = await client.send(
+            new PutEventsCommand({ Entries: sent.map((item) => item.request) }),
+          );
           response.Entries?.forEach((result, i) => {
             const item = sent[i];
             if (item && result.ErrorCode) failedIndexes.push(item.index);
