@@ -14,9 +14,9 @@ export interface QueueMessage {
 
 export type LogFields = Record<string, unknown>;
 export interface BatchLog {
-  info(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
+  info(message: string, fields: LogFields): void;
+  warn(message: string, fields: LogFields): void;
+  error(message: string, fields: LogFields): void;
 }
 
 export interface DiagnoseQueueDeps {
@@ -56,14 +56,21 @@ function correlation(failure: ReplicationFailure): LogFields {
  * diagnoses on the bus. Bad records go to the dead-letter queue with their reason; records that hit a
  * transient AWS error (or could not be published) stay on the queue for a retry. Nothing is dropped.
  */
-export async function diagnoseQueueBatch(messages: QueueMessage[], deps: DiagnoseQueueDeps): Promise<QueueBatchOutcome> {
+export async function diagnoseQueueBatch(
+  messages: QueueMessage[],
+  deps: DiagnoseQueueDeps,
+): Promise<QueueBatchOutcome> {
   const { log } = deps;
   const counts: QueueBatchCounts = { diagnosed: 0, ignored: 0, deadLettered: 0, retried: 0 };
   const retry = new Set<string>();
   const bodies = new Map(messages.map((message) => [message.messageId, message.body]));
 
   const parsed = parseEvents({
-    Records: messages.map((message) => ({ messageId: message.messageId, body: message.body, eventSource: 'aws:sqs' })),
+    Records: messages.map((message) => ({
+      messageId: message.messageId,
+      body: message.body,
+      eventSource: 'aws:sqs',
+    })),
   });
 
   const invalidByMessage = new Map<string, string[]>();
@@ -118,7 +125,10 @@ export async function diagnoseQueueBatch(messages: QueueMessage[], deps: Diagnos
       });
       return;
     }
-    entries.push({ detail: { failure: result.failure, diagnosis: result.diagnosis, mode: deps.mode }, messageId });
+    entries.push({
+      detail: { failure: result.failure, diagnosis: result.diagnosis, mode: deps.mode },
+      messageId,
+    });
   });
 
   const { failedIndexes } = await deps.publisher.publish(

@@ -32,10 +32,15 @@ describe('diagnose function configuration', () => {
     });
   });
 
-  it.each(['AWS_REGION', 'EVENT_BUS_NAME', 'DEAD_LETTER_QUEUE_URL'])('fails fast naming a missing %s', (name) => {
-    const env: Record<string, string | undefined> = { ...base, [name]: '  ' };
-    expect(() => loadDiagnoseConfig(env)).toThrow(new ConfigError(`missing required environment variable ${name}`));
-  });
+  it.each(['AWS_REGION', 'EVENT_BUS_NAME', 'DEAD_LETTER_QUEUE_URL'])(
+    'fails fast naming a missing %s',
+    (name) => {
+      const env: Record<string, string | undefined> = { ...base, [name]: '  ' };
+      expect(() => loadDiagnoseConfig(env)).toThrow(
+        new ConfigError(`missing required environment variable ${name}`),
+      );
+    },
+  );
 
   it('rejects an unknown mode and a negative cache time with the value named', () => {
     expect(() => parseMode('yolo')).toThrow('MODE must be "plan" or "auto", got "yolo"');

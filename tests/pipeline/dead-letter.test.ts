@@ -40,7 +40,10 @@ describe('SQS dead-letter sink', () => {
 
   it('rejects when SQS refuses, so the caller keeps the record', async () => {
     sqs.on(SendMessageCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
-    const sink = createSqsDeadLetterSink(new SQSClient({ region: 'us-east-1', maxAttempts: 1 }), 'https://sqs/dlq');
+    const sink = createSqsDeadLetterSink(
+      new SQSClient({ region: 'us-east-1', maxAttempts: 1 }),
+      'https://sqs/dlq',
+    );
 
     await expect(sink.send({ body: 'b', reason: 'r' })).rejects.toThrow('denied');
   });

@@ -5,7 +5,11 @@ import { createBusPublisher } from '../../shared/aws/event-bus.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 
-const entry = (n: number, padding = '') => ({ source: 'test.source', detailType: 'Test', detail: { n, padding } });
+const entry = (n: number, padding = '') => ({
+  source: 'test.source',
+  detailType: 'Test',
+  detail: { n, padding },
+});
 
 describe('bus publisher', () => {
   beforeEach(() => {
@@ -14,7 +18,9 @@ describe('bus publisher', () => {
 
   it('sends at most 10 entries per PutEvents call, to the configured bus', async () => {
     // Prepare
-    eventBridge.on(PutEventsCommand).callsFake((input) => ({ Entries: input.Entries.map(() => ({ EventId: 'e' })) }));
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input) => ({ Entries: input.Entries.map(() => ({ EventId: 'e' })) }));
     const publisher = createBusPublisher(new EventBridgeClient({ region: 'us-east-1' }), 'doctor-bus');
 
     // Act
@@ -33,18 +39,28 @@ describe('bus publisher', () => {
   });
 
   it('splits calls so that none exceeds 256 KiB', async () => {
-    eventBridge.on(PutEventsCommand).callsFake((input) => ({ Entries: input.Entries.map(() => ({ EventId: 'e' })) }));
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input) => ({ Entries: input.Entries.map(() => ({ EventId: 'e' })) }));
     const publisher = createBusPublisher(new EventBridgeClient({ region: 'us-east-1' }), 'bus');
 
-    await publisher.publish([entry(1, 'x'.repeat(100_000)), entry(2, 'x'.repeat(100_000)), entry(3, 'x'.repeat(100_000))]);
+    await publisher.publish([
+      entry(1, 'x'.repeat(100_000)),
+      entry(2, 'x'.repeat(100_000)),
+      entry(3, 'x'.repeat(100_000)),
+    ]);
 
-    expect(eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length)).toEqual([2, 1]);
+    expect(
+      eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length),
+    ).toEqual([2, 1]);
   });
 
   it('reports the positions of entries EventBridge rejected, and of an entry too large to send', async () => {
     eventBridge.on(PutEventsCommand).callsFake((input) => ({
       FailedEntryCount: 1,
-      Entries: input.Entries.map((_: unknown, i: number) => (i === 1 ? { ErrorCode: 'InternalFailure' } : { EventId: 'e' })),
+      Entries: input.Entries.map((_: unknown, i: number) =>
+        i === 1 ? { ErrorCode: 'InternalFailure' } : { EventId: 'e' },
+      ),
     }));
     const publisher = createBusPublisher(new EventBridgeClient({ region: 'us-east-1' }), 'bus');
 
@@ -60,7 +76,10 @@ describe('bus publisher', () => {
       if (call === 1) throw Object.assign(new Error('rate exceeded'), { name: 'ThrottlingException' });
       return { Entries: input.Entries.map(() => ({ EventId: 'e' })) };
     });
-    const publisher = createBusPublisher(new EventBridgeClient({ region: 'us-east-1', maxAttempts: 1 }), 'bus');
+    const publisher = createBusPublisher(
+      new EventBridgeClient({ region: 'us-east-1', maxAttempts: 1 }),
+      'bus',
+    );
 
     const result = await publisher.publish(Array.from({ length: 12 }, (_, i) => entry(i)));
 
