@@ -50,7 +50,7 @@ async function measureOne(scenario: Scenario) {
 
 export async function benchOneDiagnosis(): Promise<Section> {
   const names = (await readdir(SCENARIOS)).sort();
-  const results = [];
+  const results: ({ name: string } & Awaited<ReturnType<typeof measureOne>>)[] = [];
   for (const name of names) results.push({ name, ...(await measureOne(await loadScenario(name))) });
   const rows = SHOWN.map((name) => {
     const r = results.find((item) => item.name === name);
@@ -80,7 +80,7 @@ export async function benchOneDiagnosis(): Promise<Section> {
 /** The same snapshot, answering HeadObject for any key of the source bucket (storm objects all exist). */
 function stormSnapshot(snapshot: Snapshot, bucket: string): Snapshot {
   const head = snapshot.calls.find((call) => call.service === 'S3' && call.command === 'HeadObject');
-  if (!head || !('output' in head)) return snapshot;
+  if (!head?.output) return snapshot;
   return {
     ...snapshot,
     calls: [
