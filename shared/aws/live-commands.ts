@@ -15,6 +15,7 @@ import {
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
+  GetBucketAclCommand,
   GetBucketEncryptionCommand,
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
@@ -53,6 +54,7 @@ export const LIVE_COMMANDS: Partial<Record<AwsService, Readonly<Record<string, C
     GetBucketVersioning: GetBucketVersioningCommand,
     GetBucketLocation: GetBucketLocationCommand,
     GetBucketPolicy: GetBucketPolicyCommand,
+    GetBucketAcl: GetBucketAclCommand,
     GetBucketOwnershipControls: GetBucketOwnershipControlsCommand,
     GetObjectLockConfiguration: GetObjectLockConfigurationCommand,
     GetBucketEncryption: GetBucketEncryptionCommand,

@@ -338,6 +338,10 @@ export function createReads(caller: AwsCaller, options: ReadsOptions = {}): Coun
       );
     },
 
+    async getBucketAcl(bucket, side) {
+      return settle(await bucketCall(bucket, side, 'GetBucketAcl'), (output) => ok(toObjectAcl(output)));
+    },
+
     async getRole(roleName) {
       return settle(await call('IAM', 'GetRole', { RoleName: roleName }), (output) => {
         const role = output.Role;

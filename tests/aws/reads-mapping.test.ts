@@ -514,6 +514,15 @@ describe('S3 reads', () => {
     });
     expect(await reads.getObjectAcl(SOURCE_BUCKET, 'k')).toEqual({ status: 'ok', value: acl });
   });
+
+  it("gives the bucket's ACL (its owner), and denied when the snapshot does not record it", async () => {
+    const acl = { Owner: { ID: 'bucket-owner-id' }, Grants: [] };
+    const recorded = snapshotReads(snapshotOf(answer('S3', 'GetBucketAcl', { Bucket: SOURCE_BUCKET }, acl)));
+    const unrecorded = snapshotReads(snapshotOf());
+
+    expect(await recorded.getBucketAcl?.(SOURCE_BUCKET, 'source')).toEqual({ status: 'ok', value: acl });
+    expect((await unrecorded.getBucketAcl?.(SOURCE_BUCKET, 'source'))?.status).toBe('denied');
+  });
 });
 
 describe('regions and sides', () => {
