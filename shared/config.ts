@@ -44,7 +44,8 @@ function nonNegativeInt(env: Env, name: string, fallback: number): number {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number >= 0, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(`${name} must be a whole number >= 0, got "${raw}"`);
   return value;
 }
 

@@ -1,6 +1,6 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createSqsDeadLetterSink } from '../../shared/aws/dead-letter.js';
 import { createBusPublisher } from '../../shared/aws/event-bus.js';
@@ -20,7 +20,10 @@ const reads = createReads(
   { cacheTtlMs: config.cacheTtlMs, sourceRegion: config.region },
 );
 const publisher = createBusPublisher(new EventBridgeClient({ region: config.region }), config.eventBusName);
-const deadLetters = createSqsDeadLetterSink(new SQSClient({ region: config.region }), config.deadLetterQueueUrl);
+const deadLetters = createSqsDeadLetterSink(
+  new SQSClient({ region: config.region }),
+  config.deadLetterQueueUrl,
+);
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const { retryMessageIds, counts } = await diagnoseQueueBatch(

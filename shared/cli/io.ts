@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { ReplicationFailure } from '../events/types.js';
 import { parseEventText } from '../events/index.js';
+import type { ReplicationFailure } from '../events/types.js';
 import { UsageError } from './errors.js';
 
 /** Output sinks, injectable so commands are testable without touching the process streams. */
@@ -19,7 +19,8 @@ export async function readTextFile(path: string, what: string): Promise<string> 
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? error);
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? error);
     throw new UsageError(`cannot read ${what} ${path}: ${reason}`);
   }
 }
@@ -28,7 +29,9 @@ export async function readTextFile(path: string, what: string): Promise<string> 
  * Reads an event file in any envelope and returns its replication failures.
  * Any invalid record makes the whole file invalid: the CLI names the first bad field rather than guess.
  */
-export async function readFailures(path: string): Promise<{ failures: ReplicationFailure[]; ignored: string[] }> {
+export async function readFailures(
+  path: string,
+): Promise<{ failures: ReplicationFailure[]; ignored: string[] }> {
   const records = parseEventText(await readTextFile(path, 'event file'));
   const failures: ReplicationFailure[] = [];
   const ignored: string[] = [];

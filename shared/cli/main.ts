@@ -69,7 +69,10 @@ async function dispatch(command: string | undefined, args: string[], io: CliIo):
     }
     case 'demo': {
       const flags = parseFlags(args, { out: 'string', scenarios: 'string' });
-      return runDemo({ out: stringFlag(flags, 'out') ?? 'demo-output', scenarios: stringFlag(flags, 'scenarios') }, io);
+      return runDemo(
+        { out: stringFlag(flags, 'out') ?? 'demo-output', scenarios: stringFlag(flags, 'scenarios') },
+        io,
+      );
     }
     case undefined:
     case 'help':

@@ -74,6 +74,8 @@ export interface ObjectHead {
   ObjectLockRetainUntilDate?: string;
   ObjectLockLegalHoldStatus?: string;
   SSECustomerAlgorithm?: string;
+  /** Intelligent-Tiering archive tier (`ARCHIVE_ACCESS`, `DEEP_ARCHIVE_ACCESS`), when HeadObject reports one. */
+  ArchiveStatus?: string;
   DeleteMarker?: boolean;
   VersionId?: string;
   ETag?: string;
@@ -148,8 +150,17 @@ export interface DiagnosisReads {
   getBucketRequestPayment(bucket: string, side: Side): Promise<Read<'Requester' | 'BucketOwner'>>;
 
   headObject(bucket: string, key: string, versionId?: string): Promise<Read<ObjectHead>>;
-  getObjectTagging(bucket: string, key: string, versionId?: string): Promise<Read<{ Key: string; Value: string }[]>>;
+  getObjectTagging(
+    bucket: string,
+    key: string,
+    versionId?: string,
+  ): Promise<Read<{ Key: string; Value: string }[]>>;
   getObjectAcl(bucket: string, key: string, versionId?: string): Promise<Read<ObjectAcl>>;
+  /**
+   * The bucket's ACL, for its owner's canonical ID (compared with an object's owner). Optional: it is not in
+   * the snapshot contract's list, and without it a diagnosis notes that the owners could not be compared.
+   */
+  getBucketAcl?(bucket: string, side: Side): Promise<Read<ObjectAcl>>;
 
   getRole(roleName: string): Promise<Read<Role>>;
   /** Inline policies, each read with GetRolePolicy (documents decoded). */

@@ -74,6 +74,8 @@ export interface Cause {
 export interface Inconclusive {
   check: string;
   why: string;
+  /** What the fix would have to contain, when that is known without the read (extra field). */
+  fix?: Fix;
 }
 
 export interface DiagnosisFailure {
@@ -94,4 +96,6 @@ export interface Diagnosis {
   action: Action;
   /** The checks that ran, in order (extra field, allowed by the contract). */
   checks?: string[];
+  /** Observations that are not causes, e.g. "still pending" or how a retrigger would help (extra field). */
+  notes?: string[];
 }

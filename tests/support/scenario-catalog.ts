@@ -709,7 +709,7 @@ export const SCENARIOS: Scenario[] = [
       'There is nothing to fix in the setup; whoever owns the data should know it never reached the replica.',
     event: { failureReason: 'SrcKeyNotFound' },
     snapshot: seedSnapshot().objectMissing(),
-    expect: { ...NOTIFY, causes: [finding('object', 'object-gone')] },
+    expect: { verdict: 'no-action-needed', action: 'ignore', causes: [finding('object', 'object-gone')] },
   },
   {
     name: 'source-object-not-found',
@@ -717,7 +717,7 @@ export const SCENARIOS: Scenario[] = [
     description: 'The object was removed before replication reached it (SrcObjectNotFound).',
     event: { failureReason: 'SrcObjectNotFound' },
     snapshot: seedSnapshot().objectMissing(),
-    expect: { ...NOTIFY, causes: [finding('object', 'object-gone')] },
+    expect: { verdict: 'no-action-needed', action: 'ignore', causes: [finding('object', 'object-gone')] },
   },
   {
     name: 'source-version-not-found',
@@ -726,7 +726,7 @@ export const SCENARIOS: Scenario[] = [
       'The version named by the event was deleted by version ID before replication finished (SrcVersionNotFound).',
     event: { failureReason: 'SrcVersionNotFound' },
     snapshot: seedSnapshot().objectMissing(),
-    expect: { ...NOTIFY, causes: [finding('object', 'object-gone')] },
+    expect: { verdict: 'no-action-needed', action: 'ignore', causes: [finding('object', 'object-gone')] },
   },
   {
     name: 'destination-version-hard-deleted',

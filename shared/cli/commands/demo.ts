@@ -55,7 +55,9 @@ export async function runDemo(options: DemoOptions, io: CliIo): Promise<number> 
           diagnosis.failure.failureReason ?? diagnosis.failure.eventName.replace('Replication:', ''),
           diagnosis.verdict,
           diagnosis.action,
-          first ? `${first.location} / ${first.problem}${first.missingActions.length ? ` (${first.missingActions.join(', ')})` : ''}` : '-',
+          first
+            ? `${first.location} / ${first.problem}${first.missingActions.length ? ` (${first.missingActions.join(', ')})` : ''}`
+            : '-',
           String(reads),
         ];
       }),

@@ -18,7 +18,8 @@ export interface SnapshotOptions {
  */
 export async function runSnapshot(options: SnapshotOptions, io: CliIo): Promise<number> {
   const { failures } = await readFailures(options.event);
-  if (failures.length === 0) throw new UsageError(`no replication failure in ${options.event} to record a snapshot for`);
+  if (failures.length === 0)
+    throw new UsageError(`no replication failure in ${options.event} to record a snapshot for`);
   const region = options.region ?? process.env.AWS_REGION ?? failures[0]?.awsRegion;
   if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
   const recorder = createRecordingCaller(

@@ -12,12 +12,12 @@ const notEligible = [{ location: 'object', problem: 'object-not-eligible', missi
 
 describe('objects that are gone', () => {
   it.each(['SrcKeyNotFound', 'SrcObjectNotFound', 'SrcVersionNotFound'])(
-    'reports the object gone for %s and notifies',
+    "reports the object gone for %s, with nothing left to do (the contract's no-action-needed)",
     async (failureReason) => {
       const diagnosis = await diagnoseSeed(seedSnapshot().objectMissing(), { failureReason });
 
-      expect(diagnosis.verdict).toBe('root-cause-found');
-      expect(diagnosis.action).toBe('notify');
+      expect(diagnosis.verdict).toBe('no-action-needed');
+      expect(diagnosis.action).toBe('ignore');
       expect(causeShapes(diagnosis)).toEqual([
         { location: 'object', problem: 'object-gone', missingActions: [] },
       ]);
