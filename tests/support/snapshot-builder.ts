@@ -978,19 +978,23 @@ export class SnapshotBuilder {
           { service: 'S3', command: 'GetObjectAcl', input, error: notAllowed },
         ];
       }
-      case 'present':
+      case 'present': {
+        const head = {
+          AcceptRanges: 'bytes',
+          LastModified: OBJECT_LAST_MODIFIED,
+          VersionId: object.versionId,
+          Metadata: {},
+          ...copy(object.head),
+        };
         return [
+          { service: 'S3', command: 'HeadObject', input, output: head },
+          // The current version (no VersionId), as a copy in place reads it before re-triggering: the failed
+          // version is still current here. Listed after the versioned record, which answers versioned reads.
           {
             service: 'S3',
             command: 'HeadObject',
-            input,
-            output: {
-              AcceptRanges: 'bytes',
-              LastModified: OBJECT_LAST_MODIFIED,
-              VersionId: object.versionId,
-              Metadata: {},
-              ...copy(object.head),
-            },
+            input: { Bucket: this.#source.name, Key: object.key },
+            output: head,
           },
           {
             service: 'S3',
@@ -1013,6 +1017,7 @@ export class SnapshotBuilder {
             },
           },
         ];
+      }
       default: {
         const unexpected: never = object.presence;
         throw new Error(`unknown object presence ${String(unexpected)}`);

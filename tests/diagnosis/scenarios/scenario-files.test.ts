@@ -140,11 +140,18 @@ describe('scenario snapshots follow the snapshot contract', () => {
     }
   });
 
-  it('record each call with exactly the input fields the contract lists', () => {
+  it('record each call with exactly the input fields the contract lists (or a documented extra read)', () => {
+    // Beyond the diagnosis's reads, copy in place reads the CURRENT version (HeadObject without VersionId)
+    // to refuse copying an outdated one; the demo replays that read too. The contract allows extra records.
+    const extraInputs: Record<string, string[]> = { 'S3 HeadObject': ['Bucket', 'Key'] };
     for (const [name, call] of allCalls()) {
       const command = `${call.service} ${call.command}`;
       expect(CONTRACT_INPUTS[command], `${name}: ${command} is not a contract call`).toBeDefined();
-      expect(Object.keys(call.input).sort(), `${name}: ${command}`).toEqual(CONTRACT_INPUTS[command]);
+      const keys = Object.keys(call.input).sort();
+      const allowed = [CONTRACT_INPUTS[command], extraInputs[command]].filter(
+        (fields) => fields !== undefined,
+      );
+      expect(allowed, `${name}: ${command} with input fields ${keys.join(', ')}`).toContainEqual(keys);
     }
   });
 
