@@ -1,0 +1,295 @@
+/**
+ * The action side: one batch of diagnoses from the act queue. Each diagnosis is decided (notify,
+ * retrigger or ignore); a retrigger re-diagnoses with fresh reads first and copies in place only when the
+ * cause is really gone, the mode allows it and the ledger has not copied this version before. Diagnoses
+ * that share a cause become ONE notification per batch. Nothing is dropped: a record that cannot be read
+ * goes to the dead-letter queue with its reason, and a record whose notification could not be delivered
+ * anywhere stays on the queue for a retry (the ledger makes the retry copy nothing twice).
+ */
+import type { DeadLetterSink } from '../aws/dead-letter.js';
+import type { Diagnosis } from '../diagnosis/types.js';
+import type { ReplicationFailure } from '../events/types.js';
+import type { Notification, PlannedCopy } from '../notify/notification.js';
+import type { ActionDecision, ActionSettings } from '../remediation/action-policy.js';
+import type { CopyPlan, CopyResult, CopyTarget } from '../remediation/copy-in-place.js';
+import type { DiagnosisEventDetail } from './bus-events.js';
+import type { BatchLog, QueueMessage } from './diagnose-queue-batch.js';
+
+export type ClaimOutcome = 'claimed' | 'duplicate' | 'limit-reached';
+
+export interface NotifyOutcome {
+  /** Channels that took the message. */
+  delivered: string[];
+  /** Channels that did not; `permanent` ones (a revoked webhook) are not retried. */
+  failed: { channel: string; error: string; permanent: boolean }[];
+}
+
+export interface ActPorts {
+  settings(): Promise<ActionSettings>;
+  decide(diagnosis: Diagnosis, settings: ActionSettings): ActionDecision;
+  /** A diagnosis with no cache: what is true now. */
+  rediagnose(failure: ReplicationFailure): Promise<Diagnosis>;
+  claimCopy(target: Required<Pick<CopyTarget, 'bucket' | 'key'>> & { versionId: string; reason: string }): Promise<ClaimOutcome>;
+  completeCopy(target: CopyTarget & { versionId: string }, result: CopyResult): Promise<void>;
+  releaseCopy(target: CopyTarget & { versionId: string }, error: string): Promise<void>;
+  planCopy(target: CopyTarget): Promise<CopyPlan>;
+  executeCopy(plan: Extract<CopyPlan, { kind: 'copy' }>): Promise<CopyResult>;
+  causeSignature(diagnosis: Diagnosis): string;
+  buildNotification(input: {
+    diagnoses: Diagnosis[];
+    mode: ActionSettings['mode'];
+    decision: ActionDecision['action'];
+    plannedCopies?: PlannedCopy[];
+  }): Notification;
+  notify(notification: Notification): Promise<NotifyOutcome>;
+  deadLetters: DeadLetterSink;
+  log: BatchLog;
+}
+
+export interface ActCounts {
+  notified: number;
+  copied: number;
+  planned: number;
+  ignored: number;
+  deadLettered: number;
+  retried: number;
+  /** Notifications sent (one per distinct cause and decision in the batch). */
+  notifications: number;
+  /** Channels that refused permanently (logged and counted, e.g. a revoked Slack webhook). */
+  deliveryErrors: number;
+}
+
+export interface ActOutcome {
+  retryMessageIds: string[];
+  counts: ActCounts;
+}
+
+interface Item {
+  messageId: string;
+  failure: ReplicationFailure;
+  diagnosis: Diagnosis;
+}
+
+interface Group {
+  diagnoses: Diagnosis[];
+  decision: ActionDecision['action'];
+  plannedCopies: PlannedCopy[];
+  items: Item[];
+}
+
+type RecordOutcome = 'notified' | 'copied' | 'planned' | 'ignored' | 'retried';
+
+function readDetail(body: string): { ok: true; detail: DiagnosisEventDetail } | { ok: false; reason: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: 'message body is not JSON' };
+  }
+  const detail = (parsed as { detail?: unknown } | null)?.detail;
+  if (typeof detail !== 'object' || detail === null) return { ok: false, reason: 'event has no detail object' };
+  const { failure, diagnosis } = detail as Partial<DiagnosisEventDetail>;
+  if (typeof failure?.sourceBucket !== 'string' || typeof failure.key !== 'string') {
+    return { ok: false, reason: 'detail.failure is missing sourceBucket or key' };
+  }
+  if (typeof diagnosis?.verdict !== 'string' || !Array.isArray(diagnosis.causes)) {
+    return { ok: false, reason: 'detail.diagnosis is missing verdict or causes' };
+  }
+  return { ok: true, detail: detail as DiagnosisEventDetail };
+}
+
+export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts): Promise<ActOutcome> {
+  const { log } = ports;
+  const counts: ActCounts = {
+    notified: 0,
+    copied: 0,
+    planned: 0,
+    ignored: 0,
+    deadLettered: 0,
+    retried: 0,
+    notifications: 0,
+    deliveryErrors: 0,
+  };
+  const retry = new Set<string>();
+  const groups = new Map<string, Group>();
+  // Each readable record ends in exactly one outcome; the counts are tallied from this at the end.
+  const outcomes = new Map<Item, RecordOutcome>();
+  const settings = await ports.settings();
+
+  const addToGroup = (
+    item: Item,
+    diagnosis: Diagnosis,
+    decision: ActionDecision['action'],
+    outcome: RecordOutcome,
+    copy?: PlannedCopy,
+  ) => {
+    const key = `${decision}|${ports.causeSignature(diagnosis)}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { diagnoses: [], decision, plannedCopies: [], items: [] };
+      groups.set(key, group);
+    }
+    group.diagnoses.push(diagnosis);
+    group.items.push(item);
+    outcomes.set(item, outcome);
+    if (copy) group.plannedCopies.push(copy);
+  };
+
+  const items: Item[] = [];
+  for (const message of messages) {
+    const read = readDetail(message.body);
+    if (read.ok) {
+      items.push({ messageId: message.messageId, failure: read.detail.failure, diagnosis: read.detail.diagnosis });
+      continue;
+    }
+    try {
+      await ports.deadLetters.send({ body: message.body, reason: read.reason, sourceId: message.messageId });
+      counts.deadLettered += 1;
+      log.error('unreadable diagnosis event sent to the dead-letter queue', {
+        messageId: message.messageId,
+        reason: read.reason,
+      });
+    } catch (error) {
+      retry.add(message.messageId);
+      counts.retried += 1;
+      log.error('unreadable diagnosis event could not be dead-lettered', { messageId: message.messageId, error });
+    }
+  }
+
+  for (const item of items) {
+    try {
+      await actOnOne(item);
+    } catch (error) {
+      // Throttling, a changed object (412), an unavailable ledger: leave the record for a later attempt.
+      retry.add(item.messageId);
+      outcomes.set(item, 'retried');
+      log.warn('action failed; the record will be retried', {
+        bucket: item.failure.sourceBucket,
+        key: item.failure.key,
+        versionId: item.failure.versionId,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
+  }
+
+  async function actOnOne(item: Item): Promise<void> {
+    const decision = ports.decide(item.diagnosis, settings);
+    switch (decision.action) {
+      case 'ignore':
+        outcomes.set(item, 'ignored');
+        log.info('no action needed', { key: item.failure.key, reason: decision.reason });
+        return;
+      case 'notify':
+        addToGroup(item, item.diagnosis, 'notify', 'notified');
+        return;
+      case 'retrigger':
+        await retrigger(item, decision);
+        return;
+      default: {
+        const exhaustive: never = decision.action;
+        throw new Error(`unhandled action ${String(exhaustive)}`);
+      }
+    }
+  }
+
+  async function retrigger(item: Item, decision: ActionDecision): Promise<void> {
+    const { failure } = item;
+    // The cause must be gone NOW: a diagnosis from the cache or from minutes ago is not enough to write.
+    const fresh = await ports.rediagnose(failure);
+    if (fresh.verdict === 'no-action-needed') {
+      outcomes.set(item, 'ignored');
+      log.info('no action needed any more', { key: failure.key, verdict: fresh.verdict });
+      return;
+    }
+    if (fresh.verdict !== 'no-cause-found') {
+      addToGroup(item, fresh, 'notify', 'notified');
+      return;
+    }
+    const target: CopyTarget = { bucket: failure.sourceBucket, key: failure.key, versionId: failure.versionId };
+    if (decision.execute && failure.versionId) {
+      const versioned = { ...target, versionId: failure.versionId };
+      const claim = await ports.claimCopy({ ...versioned, reason: failure.failureReason ?? failure.eventName });
+      if (claim === 'duplicate') {
+        outcomes.set(item, 'ignored');
+        log.info('copy already done or in progress for this version (duplicate delivery)', { key: failure.key });
+        return;
+      }
+      if (claim === 'limit-reached') {
+        const note = 'This version was written by an earlier copy in place and failed again: not copied again.';
+        addToGroup(item, withNote(fresh, note), 'notify', 'notified');
+        return;
+      }
+      const plan = await ports.planCopy(target);
+      if (plan.kind === 'refuse') {
+        await ports.releaseCopy(versioned, plan.reason);
+        addToGroup(item, withNote(fresh, `Not copied: ${plan.reason}`), 'notify', 'notified');
+        return;
+      }
+      let result: CopyResult;
+      try {
+        result = await ports.executeCopy(plan);
+      } catch (error) {
+        await ports.releaseCopy(versioned, error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+      await ports.completeCopy(versioned, result);
+      addToGroup(item, fresh, 'retrigger', 'copied', {
+        bucket: target.bucket,
+        key: target.key,
+        versionId: failure.versionId,
+        request: plan.request as unknown as Record<string, unknown>,
+        executed: true,
+        outcome: result.newVersionId ? `new version ${result.newVersionId}` : 'copied',
+      });
+      return;
+    }
+    // Plan mode (or a class not opted in): show exactly what would be copied, change nothing.
+    const plan = await ports.planCopy(target);
+    addToGroup(
+      item,
+      plan.kind === 'refuse' ? withNote(fresh, `A copy in place would be refused: ${plan.reason}`) : fresh,
+      'retrigger',
+      'planned',
+      plan.kind === 'copy'
+        ? {
+            bucket: target.bucket,
+            key: target.key,
+            ...(failure.versionId ? { versionId: failure.versionId } : {}),
+            request: plan.request as unknown as Record<string, unknown>,
+            executed: false,
+          }
+        : undefined,
+    );
+  }
+
+  for (const group of groups.values()) {
+    const notification = ports.buildNotification({
+      diagnoses: group.diagnoses,
+      mode: settings.mode,
+      decision: group.decision,
+      plannedCopies: group.plannedCopies,
+    });
+    const outcome = await ports.notify(notification);
+    counts.notifications += 1;
+    // Each channel already retried (429, 5xx). What still failed is logged and counted (an alarm watches the
+    // count); records are kept for another attempt only when no channel took the message at all.
+    for (const failed of outcome.failed) {
+      counts.deliveryErrors += 1;
+      log.error('notification not delivered', { channel: failed.channel, error: failed.error, permanent: failed.permanent });
+    }
+    if (outcome.delivered.length === 0) {
+      for (const item of group.items) {
+        retry.add(item.messageId);
+        outcomes.set(item, 'retried');
+      }
+    }
+  }
+
+  // One message may carry several records: if any of them is retried, the message is retried as a whole.
+  for (const [item, outcome] of outcomes) counts[retry.has(item.messageId) ? 'retried' : outcome] += 1;
+  return { retryMessageIds: [...retry], counts };
+}
+
+function withNote(diagnosis: Diagnosis, note: string): Diagnosis {
+  return { ...diagnosis, notes: [...(diagnosis.notes ?? []), note] };
+}
