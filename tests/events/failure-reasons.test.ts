@@ -1,48 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { categoriesOf, FAILURE_REASONS, isKnownFailureReason } from '../../shared/events/index.js';
-
-// The union of the current and the older AWS failure-reason lists, both multipart spellings included.
-const DOCUMENTED_CODES = [
-  'AssumeRoleNotPermitted',
-  'DstBucketInvalidRegion',
-  'DstBucketNotFound',
-  'DstBucketObjectLockConfigMissing',
-  'DstBucketUnversioned',
-  'DstDelObjNotPermitted',
-  'DstKmsKeyInvalidState',
-  'DstKmsKeyNotFound',
-  'DstMultipartCompleteNotPermitted',
-  'DstMultipartInitNotPermitted',
-  'DstMultipartUploadNotPermitted',
-  'DstMultipartPartUploadNotPermitted',
-  'DstObjectHardDeleted',
-  'DstPutAclNotPermitted',
-  'DstPutLegalHoldNotPermitted',
-  'DstPutObjectNotPermitted',
-  'DstPutRetentionNotPermitted',
-  'DstPutTaggingNotPermitted',
-  'DstVersionNotFound',
-  'InitiateReplicationNotPermitted',
-  'SrcBucketInvalidRegion',
-  'SrcBucketNotFound',
-  'SrcBucketReplicationConfigMissing',
-  'SrcGetAclNotPermitted',
-  'SrcGetLegalHoldNotPermitted',
-  'SrcGetObjectNotPermitted',
-  'SrcGetRetentionNotPermitted',
-  'SrcGetTaggingNotPermitted',
-  'SrcHeadObjectNotPermitted',
-  'SrcKeyNotFound',
-  'SrcKmsKeyInvalidState',
-  'SrcObjectNotEligible',
-  'SrcObjectNotFound',
-  'SrcReplicationNotPending',
-  'SrcVersionNotFound',
-];
+import { DOCUMENTED_FAILURE_REASONS } from '../support/documented-failure-reasons.js';
 
 describe('FAILURE_REASONS', () => {
   it('holds exactly the documented failure reasons', () => {
-    expect(Object.keys(FAILURE_REASONS).sort()).toEqual([...DOCUMENTED_CODES].sort());
+    expect(Object.keys(FAILURE_REASONS).sort()).toEqual([...DOCUMENTED_FAILURE_REASONS].sort());
   });
 
   it('marks only the four Batch Replication codes as batch-only', () => {

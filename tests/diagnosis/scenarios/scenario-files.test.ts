@@ -2,51 +2,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot } from '../../../shared/aws/index.js';
+import { DOCUMENTED_FAILURE_REASONS } from '../../support/documented-failure-reasons.js';
 import { failureFrom } from '../../support/event-failure.js';
 import { fixturePath, loadFixture } from '../../support/fixtures.js';
 import { renderScenarioFiles, SCENARIO_FILES, SCENARIOS_DIR } from '../../support/generate-scenarios.js';
 import { SCENARIOS } from '../../support/scenario-catalog.js';
 import { RULE_ID, SOURCE_BUCKET } from '../../support/seed-setup.js';
 import type { AccountSnapshot, SnapshotCall } from '../../support/snapshot-builder.js';
-
-/** Every `failureReason` of the reference table (current and older AWS lists). */
-const DOCUMENTED_FAILURE_REASONS = [
-  'AssumeRoleNotPermitted',
-  'DstBucketInvalidRegion',
-  'DstBucketNotFound',
-  'DstBucketObjectLockConfigMissing',
-  'DstBucketUnversioned',
-  'DstDelObjNotPermitted',
-  'DstKmsKeyInvalidState',
-  'DstKmsKeyNotFound',
-  'DstMultipartCompleteNotPermitted',
-  'DstMultipartInitNotPermitted',
-  'DstMultipartUploadNotPermitted',
-  'DstMultipartPartUploadNotPermitted',
-  'DstObjectHardDeleted',
-  'DstPutAclNotPermitted',
-  'DstPutLegalHoldNotPermitted',
-  'DstPutObjectNotPermitted',
-  'DstPutRetentionNotPermitted',
-  'DstPutTaggingNotPermitted',
-  'DstVersionNotFound',
-  'InitiateReplicationNotPermitted',
-  'SrcBucketInvalidRegion',
-  'SrcBucketNotFound',
-  'SrcBucketReplicationConfigMissing',
-  'SrcGetAclNotPermitted',
-  'SrcGetLegalHoldNotPermitted',
-  'SrcGetObjectNotPermitted',
-  'SrcGetRetentionNotPermitted',
-  'SrcGetTaggingNotPermitted',
-  'SrcHeadObjectNotPermitted',
-  'SrcKeyNotFound',
-  'SrcKmsKeyInvalidState',
-  'SrcObjectNotEligible',
-  'SrcObjectNotFound',
-  'SrcReplicationNotPending',
-  'SrcVersionNotFound',
-];
 
 /** The contract's table of calls a snapshot provides, with exactly these input fields. */
 const CONTRACT_INPUTS: Record<string, string[]> = {

@@ -1,0 +1,42 @@
+/**
+ * Every `failureReason` in the AWS documentation: the union of the current and the older lists, both
+ * spellings of the multipart code included. Written out here, apart from the code's own table, so the tests
+ * check that table against the documentation rather than against itself.
+ */
+export const DOCUMENTED_FAILURE_REASONS = [
+  'AssumeRoleNotPermitted',
+  'DstBucketInvalidRegion',
+  'DstBucketNotFound',
+  'DstBucketObjectLockConfigMissing',
+  'DstBucketUnversioned',
+  'DstDelObjNotPermitted',
+  'DstKmsKeyInvalidState',
+  'DstKmsKeyNotFound',
+  'DstMultipartCompleteNotPermitted',
+  'DstMultipartInitNotPermitted',
+  'DstMultipartUploadNotPermitted',
+  'DstMultipartPartUploadNotPermitted',
+  'DstObjectHardDeleted',
+  'DstPutAclNotPermitted',
+  'DstPutLegalHoldNotPermitted',
+  'DstPutObjectNotPermitted',
+  'DstPutRetentionNotPermitted',
+  'DstPutTaggingNotPermitted',
+  'DstVersionNotFound',
+  'InitiateReplicationNotPermitted',
+  'SrcBucketInvalidRegion',
+  'SrcBucketNotFound',
+  'SrcBucketReplicationConfigMissing',
+  'SrcGetAclNotPermitted',
+  'SrcGetLegalHoldNotPermitted',
+  'SrcGetObjectNotPermitted',
+  'SrcGetRetentionNotPermitted',
+  'SrcGetTaggingNotPermitted',
+  'SrcHeadObjectNotPermitted',
+  'SrcKeyNotFound',
+  'SrcKmsKeyInvalidState',
+  'SrcObjectNotEligible',
+  'SrcObjectNotFound',
+  'SrcReplicationNotPending',
+  'SrcVersionNotFound',
+] as const;
