@@ -1,7 +1,7 @@
 import type { Cause, Diagnosis } from '../diagnosis/types.js';
 import { safeText } from './safe-text.js';
 
-const VERDICT_TEXT: Record<Diagnosis['verdict'], string> = {
+export const VERDICT_TEXT: Record<Diagnosis['verdict'], string> = {
   'root-cause-found': 'root cause found',
   'no-cause-found': 'no cause found now (fixed since, or transient)',
   inconclusive: 'inconclusive (some checks could not run)',
@@ -22,12 +22,15 @@ function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
-function renderCause(cause: Cause, index: number): string {
+/** One cause with its fix; `evidence: false` leaves the evidence out where space is short. */
+export function renderCause(cause: Cause, index: number, options: { evidence?: boolean } = {}): string {
   const lines = [`Cause ${index + 1}: ${cause.location} / ${cause.problem}`, `  ${safeText(cause.summary)}`];
   if (cause.missingActions.length > 0) lines.push(`  Missing: ${cause.missingActions.join(', ')}`);
   if (cause.principal) lines.push(`  Principal: ${safeText(cause.principal)}`);
   if (cause.resource) lines.push(`  Resource: ${safeText(cause.resource)}`);
-  for (const item of cause.evidence ?? []) lines.push(`  Evidence: ${safeText(item)}`);
+  if (options.evidence !== false) {
+    for (const item of cause.evidence ?? []) lines.push(`  Evidence: ${safeText(item)}`);
+  }
   lines.push(`  Fix: ${safeText(cause.fix.summary)}`);
   if (cause.fix.policyStatement) {
     lines.push(indent(JSON.stringify(cause.fix.policyStatement, null, 2), '    '));
