@@ -60,3 +60,55 @@ export function loadDiagnoseConfig(env: Env): DiagnoseConfig {
     cacheTtlMs: nonNegativeInt(env, 'READ_CACHE_TTL_MS', 30_000),
   };
 }
+
+export interface ActConfig {
+  region: string;
+  topicArn: string;
+  ledgerTable: string;
+  modeParameterName: string;
+  deadLetterQueueUrl: string;
+  /** The deployed settings: what a missing mode parameter means, and the classes a plain `auto` opts in. */
+  fallbackMode: Mode;
+  autoRetrigger: string[];
+  maxCopiesPerObject: number;
+  copyRatePerSecond: number;
+  slackSecret?: string;
+  slackChannel?: string;
+  webhookSecret?: string;
+  destinationReadRoleArn?: string;
+}
+
+function list(env: Env, name: string): string[] {
+  return (optional(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const value = nonNegativeInt(env, name, fallback);
+  if (value < 1) throw new ConfigError(`${name} must be at least 1, got "${env[name]}"`);
+  return value;
+}
+
+export function loadActConfig(env: Env): ActConfig {
+  const slackSecret = optional(env, 'SLACK_SECRET');
+  const slackChannel = optional(env, 'SLACK_CHANNEL');
+  const webhookSecret = optional(env, 'WEBHOOK_SECRET');
+  const destinationReadRoleArn = optional(env, 'DESTINATION_READ_ROLE_ARN');
+  return {
+    region: required(env, 'AWS_REGION'),
+    topicArn: required(env, 'TOPIC_ARN'),
+    ledgerTable: required(env, 'LEDGER_TABLE'),
+    modeParameterName: required(env, 'MODE_PARAMETER_NAME'),
+    deadLetterQueueUrl: required(env, 'DEAD_LETTER_QUEUE_URL'),
+    fallbackMode: parseMode(optional(env, 'MODE')),
+    autoRetrigger: list(env, 'AUTO_RETRIGGER'),
+    maxCopiesPerObject: positiveInt(env, 'MAX_COPIES_PER_OBJECT', 1),
+    copyRatePerSecond: positiveInt(env, 'COPY_RATE_PER_SECOND', 50),
+    ...(slackSecret ? { slackSecret } : {}),
+    ...(slackChannel ? { slackChannel } : {}),
+    ...(webhookSecret ? { webhookSecret } : {}),
+    ...(destinationReadRoleArn ? { destinationReadRoleArn } : {}),
+  };
+}

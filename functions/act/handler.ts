@@ -1,0 +1,67 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createSqsDeadLetterSink } from '../../shared/aws/dead-letter.js';
+import { createLiveCaller, createReads } from '../../shared/aws/index.js';
+import { loadActConfig } from '../../shared/config.js';
+import { createAttemptLedger } from '../../shared/ledger/index.js';
+import { createSecretResolver } from '../../shared/notify/secrets.js';
+import { actOnDiagnoses } from '../../shared/pipeline/act-on-diagnoses.js';
+import { createActPorts } from '../../shared/pipeline/act-ports.js';
+import { createNotifier } from '../../shared/pipeline/notifier.js';
+import { RequestPacer } from '../../shared/remediation/copy-in-place.js';
+import { createModeSource } from '../../shared/remediation/mode.js';
+
+// Created once per container and reused while warm. Fresh reads (no cache): a copy happens only when a
+// diagnosis made now finds nothing wrong. The pacer keeps copies well under S3's per-prefix request rates.
+const config = loadActConfig(process.env);
+const logger = new Logger({ serviceName: 's3-replication-doctor' });
+const { region } = config;
+const modeSource = createModeSource({
+  ssm: new SSMClient({ region }),
+  parameterName: config.modeParameterName,
+  fallback: { mode: config.fallbackMode, autoRetrigger: config.autoRetrigger },
+});
+const ports = createActPorts({
+  settings: () => modeSource.current(),
+  freshReads: createReads(
+    createLiveCaller({
+      region,
+      ...(config.destinationReadRoleArn ? { destinationRoleArn: config.destinationReadRoleArn } : {}),
+    }),
+    { cacheTtlMs: 0, sourceRegion: region },
+  ),
+  ledger: createAttemptLedger(DynamoDBDocumentClient.from(new DynamoDBClient({ region })), config.ledgerTable, {
+    maxCopiesPerObject: config.maxCopiesPerObject,
+  }),
+  s3: new S3Client({ region }),
+  pacer: new RequestPacer({ ratePerSecond: config.copyRatePerSecond }),
+  notifier: createNotifier({
+    sns: { client: new SNSClient({ region }), topicArn: config.topicArn },
+    secrets: createSecretResolver({
+      ssm: new SSMClient({ region }),
+      secretsManager: new SecretsManagerClient({ region }),
+      ttlMs: 5 * 60_000,
+    }),
+    ...(config.slackSecret ? { slackSecret: config.slackSecret } : {}),
+    ...(config.slackChannel ? { slackChannel: config.slackChannel } : {}),
+    ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
+  }),
+  deadLetters: createSqsDeadLetterSink(new SQSClient({ region }), config.deadLetterQueueUrl),
+  log: logger,
+});
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const { retryMessageIds, counts } = await actOnDiagnoses(
+    event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
+    ports,
+  );
+  logger.info('batch done', { records: event.Records.length, ...counts });
+  return { batchItemFailures: retryMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+};

@@ -1,0 +1,91 @@
+/**
+ * Builds the action side's ports from the real modules: the action policy, fresh diagnosis, the ledger,
+ * copy in place and the notifier. The Lambda uses it with live AWS; the demo with a snapshot and no ledger
+ * (plan mode writes nothing, so it needs none).
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DeadLetterSink } from '../aws/dead-letter.js';
+import { diagnose } from '../diagnosis/index.js';
+import type { DiagnosisReads } from '../diagnosis/reads.js';
+import type { AttemptLedger } from '../ledger/index.js';
+import { buildNotification, causeSignature } from '../notify/notification.js';
+import { decideAction } from '../remediation/action-policy.js';
+import {
+  type CopyingPlan,
+  executeCopyInPlace,
+  planCopyInPlace,
+  type RequestPacer,
+  readBucketAclsEnabled,
+} from '../remediation/copy-in-place.js';
+import type { ModeSettings } from '../remediation/mode.js';
+import type { ActPorts } from './act-on-diagnoses.js';
+import type { BatchLog } from './diagnose-queue-batch.js';
+import type { Notifier } from './notifier.js';
+
+export interface ActDependencies {
+  settings(): Promise<ModeSettings>;
+  /** Reads with no cache: a retrigger acts only on what is true now. */
+  freshReads: DiagnosisReads;
+  /** Absent in plan-only use (the demo): a copy is then never executed. */
+  ledger?: AttemptLedger;
+  s3: S3Client;
+  pacer?: RequestPacer;
+  notifier: Notifier;
+  deadLetters: DeadLetterSink;
+  log: BatchLog;
+  /** How long a bucket's "ACLs enabled" answer is reused. Default 5 minutes. */
+  aclCacheMs?: number;
+  now?: () => number;
+}
+
+export function createActPorts(deps: ActDependencies): ActPorts {
+  const now = deps.now ?? Date.now;
+  const aclCacheMs = deps.aclCacheMs ?? 5 * 60_000;
+  const aclsEnabled = new Map<string, { value: boolean; at: number }>();
+  const pacing = deps.pacer ? { pacer: deps.pacer } : {};
+
+  async function bucketAclsEnabled(bucket: string): Promise<boolean> {
+    const cached = aclsEnabled.get(bucket);
+    if (cached && now() - cached.at < aclCacheMs) return cached.value;
+    const value = await readBucketAclsEnabled(deps.s3, bucket, pacing);
+    aclsEnabled.set(bucket, { value, at: now() });
+    return value;
+  }
+
+  const ledger = (): AttemptLedger => {
+    if (!deps.ledger) throw new Error('no ledger configured: copies cannot be executed in this setup');
+    return deps.ledger;
+  };
+
+  return {
+    async settings() {
+      const settings = await deps.settings();
+      for (const warning of settings.warnings) deps.log.warn('mode parameter', { warning, source: settings.source });
+      return { mode: settings.mode, autoRetrigger: settings.autoRetrigger };
+    },
+    decide: (diagnosis, settings) => decideAction(diagnosis, deps.ledger ? settings : { ...settings, mode: 'plan' }),
+    rediagnose: (failure) => diagnose(failure, deps.freshReads),
+    async claimCopy(target) {
+      return (await ledger().claim(target)).outcome;
+    },
+    async completeCopy(target, result) {
+      await ledger().complete({
+        ...target,
+        requests: result.requests,
+        ...(result.newVersionId ? { newVersionId: result.newVersionId } : {}),
+      });
+    },
+    async releaseCopy(target, error) {
+      await ledger().fail({ ...target, error });
+    },
+    async planCopy(target) {
+      return planCopyInPlace(deps.s3, target, { ...pacing, aclsEnabled: await bucketAclsEnabled(target.bucket) });
+    },
+    executeCopy: (plan: CopyingPlan) => executeCopyInPlace(deps.s3, plan, pacing),
+    causeSignature,
+    buildNotification,
+    notify: (notification) => deps.notifier.notify(notification),
+    deadLetters: deps.deadLetters,
+    log: deps.log,
+  };
+}
