@@ -1,9 +1,13 @@
 import { parseArgs } from 'node:util';
+import { parseMode } from '../config.js';
 import { runDemo } from './commands/demo.js';
 import { runDiagnose } from './commands/diagnose.js';
+import { runNotifyPreview } from './commands/notify.js';
+import { runRetrigger } from './commands/retrigger.js';
 import { runSnapshot } from './commands/snapshot.js';
 import { UsageError } from './errors.js';
 import { type CliIo, processIo } from './io.js';
+import { previewActionHooks } from './preview-hooks.js';
 
 const HELP = `s3-replication-doctor: finds why S3 replication failed and how to fix it.
 
@@ -15,6 +19,12 @@ Usage:
       With --snapshot, replay a recorded account; without, read the live account (standard AWS credentials).
   s3-replication-doctor snapshot --event FILE --out FILE [--description TEXT] [--region R] [--destination-role ARN]
       Record the live reads a diagnosis of FILE makes, as an account snapshot.
+  s3-replication-doctor notify --preview --event FILE --snapshot FILE [--mode plan|auto] [--out DIR]
+      Print what would be sent for the event(s): one notification per distinct cause, as text and Slack JSON
+      (with --out, also the SNS and webhook payloads). Nothing is sent.
+  s3-replication-doctor retrigger --bucket B --key K [--version-id V] [--execute] [--region R]
+      Re-trigger replication of one object by copying it in place. Dry run by default: prints the exact
+      CopyObject request, or why it would refuse. --execute copies. Honours AWS_ENDPOINT_URL_S3.
 
 Exit status: 0 done; 1 the diagnosis could not finish (AWS unavailable); 2 bad usage or invalid input.`;
 
@@ -67,6 +77,49 @@ async function dispatch(command: string | undefined, args: string[], io: CliIo):
         io,
       );
     }
+    case 'notify': {
+      const flags = parseFlags(args, {
+        preview: 'boolean',
+        event: 'string',
+        snapshot: 'string',
+        mode: 'string',
+        out: 'string',
+      });
+      if (flags.preview !== true)
+        throw new UsageError('notify sends nothing from the command line: use notify --preview');
+      const snapshot = stringFlag(flags, 'snapshot', true);
+      return runNotifyPreview(
+        {
+          event: stringFlag(flags, 'event', true),
+          snapshot,
+          mode: parseMode(stringFlag(flags, 'mode')),
+          ...(stringFlag(flags, 'out') ? { out: stringFlag(flags, 'out') } : {}),
+        },
+        io,
+        await previewActionHooks(snapshot),
+      );
+    }
+    case 'retrigger': {
+      const flags = parseFlags(args, {
+        bucket: 'string',
+        key: 'string',
+        'version-id': 'string',
+        execute: 'boolean',
+        region: 'string',
+        'expected-bucket-owner': 'string',
+      });
+      return runRetrigger(
+        {
+          bucket: stringFlag(flags, 'bucket', true),
+          key: stringFlag(flags, 'key', true),
+          versionId: stringFlag(flags, 'version-id'),
+          execute: flags.execute === true,
+          region: stringFlag(flags, 'region'),
+          expectedBucketOwner: stringFlag(flags, 'expected-bucket-owner'),
+        },
+        io,
+      );
+    }
     case 'demo': {
       const flags = parseFlags(args, { out: 'string', scenarios: 'string' });
       return runDemo(
@@ -91,7 +144,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await dispatch(command, args, io);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof Error && error.name === 'SnapshotFormatError')) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof Error && (error.name === 'SnapshotFormatError' || error.name === 'ConfigError'))
+    ) {
       io.err(`error: ${error.message}`);
       return 2;
     }

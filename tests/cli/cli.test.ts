@@ -142,4 +142,43 @@ describe('the command line', () => {
       new RegExp(`${scenarios.length} failures diagnosed offline from ${scenarios.length} scenarios`),
     );
   });
+
+  it('previews the notification for a re-trigger with the exact copy request, sending nothing', async () => {
+    const { io, out } = capture();
+    const hardDeleted = 'events/scenarios/destination-version-hard-deleted';
+
+    const status = await main(
+      [
+        'notify',
+        '--preview',
+        '--event',
+        at(`${hardDeleted}/event.json`),
+        '--snapshot',
+        at(`${hardDeleted}/snapshot.json`),
+      ],
+      io,
+    );
+
+    expect(status).toBe(0);
+    const text = out.join('\n');
+    expect(text).toContain('Mode: plan — nothing was changed');
+    expect(text).toMatch(/"CopySourceIfMatch":"\\"e12345ca7e88a38428305d3ff7fcb99f\\""/);
+    expect(text).toContain('--- Slack (Block Kit) ---');
+    expect(text).toMatch(/1 failure\(s\) make 1 notification\(s\)/);
+  });
+
+  it.each([
+    [['notify', '--event', 'x', '--snapshot', 'y'], /use notify --preview/],
+    [['notify', '--preview', '--event', 'x'], /missing --snapshot/],
+    [
+      ['notify', '--preview', '--event', 'x', '--snapshot', 'y', '--mode', 'yolo'],
+      /MODE must be "plan" or "auto"/,
+    ],
+    [['retrigger', '--key', 'k'], /missing --bucket/],
+    [['retrigger', '--bucket', 'b'], /missing --key/],
+  ])('exits 2 on bad usage of the action commands %j', async (argv, pattern) => {
+    const { io, err } = capture();
+    expect(await main(argv, io)).toBe(2);
+    expect(err[0]).toMatch(pattern);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadDiagnoseConfig, parseMode } from '../../shared/config.js';
+import { ConfigError, loadActConfig, loadDiagnoseConfig, parseMode } from '../../shared/config.js';
 
 const base = {
   AWS_REGION: 'us-east-1',
@@ -45,5 +45,67 @@ describe('diagnose function configuration', () => {
   it('rejects an unknown mode and a negative cache time with the value named', () => {
     expect(() => parseMode('yolo')).toThrow('MODE must be "plan" or "auto", got "yolo"');
     expect(() => loadDiagnoseConfig({ ...base, READ_CACHE_TTL_MS: '-5' })).toThrow('READ_CACHE_TTL_MS');
+  });
+});
+
+describe('act function configuration', () => {
+  const act = {
+    AWS_REGION: 'eu-west-1',
+    TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:doctor',
+    LEDGER_TABLE: 'doctor-ledger',
+    MODE_PARAMETER_NAME: '/s3-replication-doctor/prod/mode',
+    DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/act-dlq',
+  };
+
+  it('defaults to plan, no auto classes, one copy per object and 50 copies/s, with no chat channels', () => {
+    expect(loadActConfig(act)).toEqual({
+      region: 'eu-west-1',
+      topicArn: act.TOPIC_ARN,
+      ledgerTable: 'doctor-ledger',
+      modeParameterName: act.MODE_PARAMETER_NAME,
+      deadLetterQueueUrl: act.DEAD_LETTER_QUEUE_URL,
+      fallbackMode: 'plan',
+      autoRetrigger: [],
+      maxCopiesPerObject: 1,
+      copyRatePerSecond: 50,
+    });
+  });
+
+  it('reads the auto classes as a list and the secret references as given', () => {
+    const config = loadActConfig({
+      ...act,
+      MODE: 'auto',
+      AUTO_RETRIGGER: ' DstObjectHardDeleted, ,DstVersionNotFound ',
+      SLACK_SECRET: 'ssm:/doctor/slack',
+      SLACK_CHANNEL: 'C123',
+      WEBHOOK_SECRET: 'secretsmanager:doctor/webhook',
+      MAX_COPIES_PER_OBJECT: '2',
+    });
+    expect(config).toMatchObject({
+      fallbackMode: 'auto',
+      autoRetrigger: ['DstObjectHardDeleted', 'DstVersionNotFound'],
+      slackSecret: 'ssm:/doctor/slack',
+      slackChannel: 'C123',
+      webhookSecret: 'secretsmanager:doctor/webhook',
+      maxCopiesPerObject: 2,
+    });
+  });
+
+  it.each(['TOPIC_ARN', 'LEDGER_TABLE', 'MODE_PARAMETER_NAME', 'DEAD_LETTER_QUEUE_URL'])(
+    'fails fast naming a missing %s',
+    (name) => {
+      expect(() => loadActConfig({ ...act, [name]: '' })).toThrow(
+        `missing required environment variable ${name}`,
+      );
+    },
+  );
+
+  it('refuses zero copies per object or a zero copy rate', () => {
+    expect(() => loadActConfig({ ...act, MAX_COPIES_PER_OBJECT: '0' })).toThrow(
+      'MAX_COPIES_PER_OBJECT must be at least 1',
+    );
+    expect(() => loadActConfig({ ...act, COPY_RATE_PER_SECOND: '0' })).toThrow(
+      'COPY_RATE_PER_SECOND must be at least 1',
+    );
   });
 });
