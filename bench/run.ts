@@ -4,8 +4,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { benchCopy } from './copy.js';
 import { benchOneDiagnosis, benchStorm } from './diagnosis.js';
 import { machineLine, renderMarkdown, type Section, updateReadme } from './lib/report.js';
+import { benchNotifications } from './notifications.js';
 import { benchPolicy } from './policy.js';
 
 const ROOT = new URL('../', import.meta.url);
@@ -15,6 +17,8 @@ const steps: [string, () => Promise<Section> | Section][] = [
   ['one diagnosis', benchOneDiagnosis],
   ['storm', () => benchStorm(10_000)],
   ['policy evaluation', () => benchPolicy()],
+  ['copy in place', benchCopy],
+  ['notifications', () => benchNotifications()],
 ];
 for (const [name, run] of steps) {
   process.stderr.write(`bench: ${name}…\n`);

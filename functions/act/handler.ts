@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -5,7 +6,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createSqsDeadLetterSink } from '../../shared/aws/dead-letter.js';
 import { createLiveCaller, createReads } from '../../shared/aws/index.js';
@@ -37,9 +37,13 @@ const ports = createActPorts({
     }),
     { cacheTtlMs: 0, sourceRegion: region },
   ),
-  ledger: createAttemptLedger(DynamoDBDocumentClient.from(new DynamoDBClient({ region })), config.ledgerTable, {
-    maxCopiesPerObject: config.maxCopiesPerObject,
-  }),
+  ledger: createAttemptLedger(
+    DynamoDBDocumentClient.from(new DynamoDBClient({ region })),
+    config.ledgerTable,
+    {
+      maxCopiesPerObject: config.maxCopiesPerObject,
+    },
+  ),
   s3: new S3Client({ region }),
   pacer: new RequestPacer({ ratePerSecond: config.copyRatePerSecond }),
   notifier: createNotifier({

@@ -29,7 +29,9 @@ export interface ActPorts {
   decide(diagnosis: Diagnosis, settings: ActionSettings): ActionDecision;
   /** A diagnosis with no cache: what is true now. */
   rediagnose(failure: ReplicationFailure): Promise<Diagnosis>;
-  claimCopy(target: Required<Pick<CopyTarget, 'bucket' | 'key'>> & { versionId: string; reason: string }): Promise<ClaimOutcome>;
+  claimCopy(
+    target: Required<Pick<CopyTarget, 'bucket' | 'key'>> & { versionId: string; reason: string },
+  ): Promise<ClaimOutcome>;
   completeCopy(target: CopyTarget & { versionId: string }, result: CopyResult): Promise<void>;
   releaseCopy(target: CopyTarget & { versionId: string }, error: string): Promise<void>;
   planCopy(target: CopyTarget): Promise<CopyPlan>;
@@ -79,7 +81,9 @@ interface Group {
 
 type RecordOutcome = 'notified' | 'copied' | 'planned' | 'ignored' | 'retried';
 
-function readDetail(body: string): { ok: true; detail: DiagnosisEventDetail } | { ok: false; reason: string } {
+function readDetail(
+  body: string,
+): { ok: true; detail: DiagnosisEventDetail } | { ok: false; reason: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -87,7 +91,8 @@ function readDetail(body: string): { ok: true; detail: DiagnosisEventDetail } | 
     return { ok: false, reason: 'message body is not JSON' };
   }
   const detail = (parsed as { detail?: unknown } | null)?.detail;
-  if (typeof detail !== 'object' || detail === null) return { ok: false, reason: 'event has no detail object' };
+  if (typeof detail !== 'object' || detail === null)
+    return { ok: false, reason: 'event has no detail object' };
   const { failure, diagnosis } = detail as Partial<DiagnosisEventDetail>;
   if (typeof failure?.sourceBucket !== 'string' || typeof failure.key !== 'string') {
     return { ok: false, reason: 'detail.failure is missing sourceBucket or key' };
@@ -139,7 +144,11 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
   for (const message of messages) {
     const read = readDetail(message.body);
     if (read.ok) {
-      items.push({ messageId: message.messageId, failure: read.detail.failure, diagnosis: read.detail.diagnosis });
+      items.push({
+        messageId: message.messageId,
+        failure: read.detail.failure,
+        diagnosis: read.detail.diagnosis,
+      });
       continue;
     }
     try {
@@ -152,7 +161,10 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
     } catch (error) {
       retry.add(message.messageId);
       counts.retried += 1;
-      log.error('unreadable diagnosis event could not be dead-lettered', { messageId: message.messageId, error });
+      log.error('unreadable diagnosis event could not be dead-lettered', {
+        messageId: message.messageId,
+        error,
+      });
     }
   }
 
@@ -205,17 +217,27 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
       addToGroup(item, fresh, 'notify', 'notified');
       return;
     }
-    const target: CopyTarget = { bucket: failure.sourceBucket, key: failure.key, versionId: failure.versionId };
+    const target: CopyTarget = {
+      bucket: failure.sourceBucket,
+      key: failure.key,
+      versionId: failure.versionId,
+    };
     if (decision.execute && failure.versionId) {
       const versioned = { ...target, versionId: failure.versionId };
-      const claim = await ports.claimCopy({ ...versioned, reason: failure.failureReason ?? failure.eventName });
+      const claim = await ports.claimCopy({
+        ...versioned,
+        reason: failure.failureReason ?? failure.eventName,
+      });
       if (claim === 'duplicate') {
         outcomes.set(item, 'ignored');
-        log.info('copy already done or in progress for this version (duplicate delivery)', { key: failure.key });
+        log.info('copy already done or in progress for this version (duplicate delivery)', {
+          key: failure.key,
+        });
         return;
       }
       if (claim === 'limit-reached') {
-        const note = 'This version was written by an earlier copy in place and failed again: not copied again.';
+        const note =
+          'This version was written by an earlier copy in place and failed again: not copied again.';
         addToGroup(item, withNote(fresh, note), 'notify', 'notified');
         return;
       }
@@ -275,7 +297,11 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
     // count); records are kept for another attempt only when no channel took the message at all.
     for (const failed of outcome.failed) {
       counts.deliveryErrors += 1;
-      log.error('notification not delivered', { channel: failed.channel, error: failed.error, permanent: failed.permanent });
+      log.error('notification not delivered', {
+        channel: failed.channel,
+        error: failed.error,
+        permanent: failed.permanent,
+      });
     }
     if (outcome.delivered.length === 0) {
       for (const item of group.items) {

@@ -60,10 +60,12 @@ export function createActPorts(deps: ActDependencies): ActPorts {
   return {
     async settings() {
       const settings = await deps.settings();
-      for (const warning of settings.warnings) deps.log.warn('mode parameter', { warning, source: settings.source });
+      for (const warning of settings.warnings)
+        deps.log.warn('mode parameter', { warning, source: settings.source });
       return { mode: settings.mode, autoRetrigger: settings.autoRetrigger };
     },
-    decide: (diagnosis, settings) => decideAction(diagnosis, deps.ledger ? settings : { ...settings, mode: 'plan' }),
+    decide: (diagnosis, settings) =>
+      decideAction(diagnosis, deps.ledger ? settings : { ...settings, mode: 'plan' }),
     rediagnose: (failure) => diagnose(failure, deps.freshReads),
     async claimCopy(target) {
       return (await ledger().claim(target)).outcome;
@@ -79,7 +81,10 @@ export function createActPorts(deps: ActDependencies): ActPorts {
       await ledger().fail({ ...target, error });
     },
     async planCopy(target) {
-      return planCopyInPlace(deps.s3, target, { ...pacing, aclsEnabled: await bucketAclsEnabled(target.bucket) });
+      return planCopyInPlace(deps.s3, target, {
+        ...pacing,
+        aclsEnabled: await bucketAclsEnabled(target.bucket),
+      });
     },
     executeCopy: (plan: CopyingPlan) => executeCopyInPlace(deps.s3, plan, pacing),
     causeSignature,

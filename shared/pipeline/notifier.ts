@@ -6,10 +6,10 @@
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Notification } from '../notify/notification.js';
+import type { SecretResolver } from '../notify/secrets.js';
 import { buildSlackMessage } from '../notify/slack.js';
 import { createSlackSender, SlackDeliveryError } from '../notify/slack-sender.js';
 import { buildSnsPublish, publishToSns } from '../notify/sns.js';
-import type { SecretResolver } from '../notify/secrets.js';
 import { buildWebhookPayload, createWebhookSender, WebhookDeliveryError } from '../notify/webhook.js';
 import type { NotifyOutcome } from './act-on-diagnoses.js';
 
@@ -37,14 +37,23 @@ function describe(error: unknown): { error: string; permanent: boolean } {
     return { error: error.message, permanent: error.permanent };
   }
   // SNS and secret errors carry names and references only (their messages never hold a secret value).
-  return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), permanent: false };
+  return {
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    permanent: false,
+  };
 }
 
 export function createNotifier(options: NotifierOptions): Notifier {
-  const http = { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.sleep ? { sleep: options.sleep } : {}) };
+  const http = {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  };
   return {
     async notify(notification) {
-      const outcome: NotifyOutcome & { slack?: { ts: string; channel: string } } = { delivered: [], failed: [] };
+      const outcome: NotifyOutcome & { slack?: { ts: string; channel: string } } = {
+        delivered: [],
+        failed: [],
+      };
       const attempt = async (channel: string, send: () => Promise<void>) => {
         try {
           await send();
