@@ -1,12 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BusEntry } from '../../shared/aws/event-bus.js';
+import { parseSnapshot, snapshotReads } from '../../shared/aws/index.js';
+import { LIVE_COMMANDS } from '../../shared/aws/live-commands.js';
+import type { Mode } from '../../shared/config.js';
 import { REPLICATION_EVENT_NAMES } from '../../shared/events/types.js';
-import { INTAKE_EVENT } from '../../shared/pipeline/bus-events.js';
+import { LEDGER_TABLE_DEFINITION, LEDGER_TTL_ATTRIBUTE } from '../../shared/ledger/table.js';
+import { DIAGNOSIS_EVENT, INTAKE_EVENT } from '../../shared/pipeline/bus-events.js';
+import { diagnoseQueueBatch } from '../../shared/pipeline/diagnose-queue-batch.js';
+import { parseActionSettings } from '../../shared/remediation/mode.js';
 import { matchesEventPattern } from '../support/event-pattern.js';
 import {
   actionsOf,
@@ -23,13 +30,41 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STAGE = 'test';
 
-// The "configured" deployment: enrolled buckets and accounts, a destination read role and an alarm address.
+// The "configured" deployment: enrolled buckets and accounts, a destination read role, an alarm address, and
+// every setting of the action side (auto mode, two notification addresses, Slack in SSM, a webhook in Secrets
+// Manager, copy limits).
 const CONFIGURED = {
   sourceBuckets: 'my-source-bucket-use1,second-source-bucket',
   sourceAccounts: '123456789012,444455556666',
   destinationReadRoleArn: 'arn:aws:iam::444455556666:role/ReplicationDoctorRead',
   alarmEmail: 'ops@example.com',
+  mode: 'auto',
+  notificationEmails: 'ops@example.com,storage-team@example.com',
+  slackSecret: 'ssm:/s3-replication-doctor/slack-bot-token',
+  slackChannel: 'C0123456789',
+  webhookSecret: 'secretsmanager:s3-replication-doctor/webhook-url',
+  autoRetrigger: 'DstPutObjectNotPermitted,DstObjectHardDeleted',
+  maxCopiesPerObject: '2',
+  copyRatePerSecond: '20',
 };
+
+// The secret stores the other way round (a JSON field of a secret, an SSM parameter named without its
+// leading slash), and one notification address more than the stack subscribes.
+const ALTERNATE = {
+  notificationEmails: 'a@example.com,b@example.com,c@example.com,d@example.com',
+  slackSecret: 'secretsmanager:s3-replication-doctor/slack#botToken',
+  webhookSecret: 'ssm:replication-doctor-webhook-url',
+};
+
+// Secrets referenced by ARN, shared from another account.
+const SHARED_SECRETS = {
+  slackSecret:
+    'secretsmanager:arn:aws:secretsmanager:us-east-1:444455556666:secret:shared/slack-AbCdEf#token',
+  webhookSecret: 'ssm:arn:aws:ssm:us-east-1:444455556666:parameter/shared/webhook-url',
+};
+
+const paramArgs = (params: Record<string, string>) =>
+  Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
 
 async function slsPackage(extraArgs: string[]): Promise<void> {
   await run('npx', ['sls', 'package', '--stage', STAGE, ...extraArgs], {
@@ -48,29 +83,48 @@ function loadTemplate(directory: string): Template {
 }
 
 let configuredDir: string;
+let alternateDir: string;
+let sharedDir: string;
 let template: Template;
 let cfn: TemplateResolver;
 let configuredTemplate: Template;
 let configured: TemplateResolver;
+let alternateTemplate: Template;
+let alternate: TemplateResolver;
+let sharedTemplate: Template;
+let shared: TemplateResolver;
 
 beforeAll(async () => {
   configuredDir = mkdtempSync(join(tmpdir(), 'srd-package-'));
-  // The configured package goes to a temporary directory first: a later run clears .serverless/.
-  await slsPackage([
-    ...Object.entries(CONFIGURED).map(([name, value]) => `--param=${name}=${value}`),
-    '--package',
-    configuredDir,
-  ]);
+  alternateDir = mkdtempSync(join(tmpdir(), 'srd-package-'));
+  sharedDir = mkdtempSync(join(tmpdir(), 'srd-package-'));
+  // The parameterised packages go to temporary directories first: a later run clears .serverless/.
+  await slsPackage([...paramArgs(CONFIGURED), '--package', configuredDir]);
   configuredTemplate = loadTemplate(configuredDir);
   configured = new TemplateResolver(configuredTemplate);
+  await slsPackage([...paramArgs(ALTERNATE), '--package', alternateDir]);
+  alternateTemplate = loadTemplate(alternateDir);
+  alternate = new TemplateResolver(alternateTemplate);
+  await slsPackage([...paramArgs(SHARED_SECRETS), '--package', sharedDir]);
+  sharedTemplate = loadTemplate(sharedDir);
+  shared = new TemplateResolver(sharedTemplate);
   await slsPackage([]);
   template = loadTemplate(join(ROOT, '.serverless'));
   cfn = new TemplateResolver(template);
-}, 180_000);
+}, 240_000);
 
 afterAll(() => {
-  if (configuredDir) rmSync(configuredDir, { recursive: true, force: true });
+  for (const directory of [configuredDir, alternateDir, sharedDir])
+    if (directory) rmSync(directory, { recursive: true, force: true });
 });
+
+/** Every packaged variant, for properties that must hold whatever the parameters. */
+const variants = (): [TemplateResolver, Template][] => [
+  [cfn, template],
+  [configured, configuredTemplate],
+  [alternate, alternateTemplate],
+  [shared, sharedTemplate],
+];
 
 function props(resolver: TemplateResolver, logicalId: string): Record<string, unknown> {
   const resource = resolver.resource(logicalId);
@@ -96,6 +150,40 @@ function statementBySid(list: PolicyStatement[], sid: string): PolicyStatement {
     throw new Error(`no statement ${sid}; have ${list.map((statement) => statement.Sid).join(', ')}`);
   return found;
 }
+
+function eventSourceMapping(queueArn: string): Record<string, unknown> | undefined {
+  return cfn
+    .resourcesOfType('AWS::Lambda::EventSourceMapping')
+    .find((mapping) => mapping.Properties.EventSourceArn === queueArn)?.Properties;
+}
+
+// The IAM action each call of the live gateway needs (Service Authorization Reference); null: none.
+const IAM_ACTION_OF_COMMAND: Record<string, string | null> = {
+  'S3.GetBucketReplication': 's3:GetReplicationConfiguration',
+  'S3.GetBucketVersioning': 's3:GetBucketVersioning',
+  'S3.GetBucketLocation': 's3:GetBucketLocation',
+  'S3.GetBucketPolicy': 's3:GetBucketPolicy',
+  'S3.GetBucketAcl': 's3:GetBucketAcl',
+  'S3.GetBucketOwnershipControls': 's3:GetBucketOwnershipControls',
+  'S3.GetObjectLockConfiguration': 's3:GetBucketObjectLockConfiguration',
+  'S3.GetBucketEncryption': 's3:GetEncryptionConfiguration',
+  'S3.GetBucketRequestPayment': 's3:GetBucketRequestPayment',
+  'S3.HeadObject': 's3:GetObject',
+  'S3.GetObjectTagging': 's3:GetObjectTagging',
+  'S3.GetObjectAcl': 's3:GetObjectAcl',
+  'IAM.GetRole': 'iam:GetRole',
+  'IAM.ListRolePolicies': 'iam:ListRolePolicies',
+  'IAM.GetRolePolicy': 'iam:GetRolePolicy',
+  'IAM.ListAttachedRolePolicies': 'iam:ListAttachedRolePolicies',
+  'IAM.GetPolicy': 'iam:GetPolicy',
+  'IAM.GetPolicyVersion': 'iam:GetPolicyVersion',
+  'KMS.DescribeKey': 'kms:DescribeKey',
+  'KMS.GetKeyPolicy': 'kms:GetKeyPolicy',
+  'KMS.ListGrants': 'kms:ListGrants',
+  // GetCallerIdentity needs no permission.
+  'STS.GetCallerIdentity': null,
+  'Organizations.DescribeOrganization': 'organizations:DescribeOrganization',
+};
 
 // ---- the intake, simulated from the template: SQS message → pipe filter → input template → bus event
 
@@ -192,6 +280,71 @@ function rulePattern(logicalId: string): unknown {
   return rawProps(logicalId).EventPattern;
 }
 
+// ---- functions as Lambda runs them
+
+// What Lambda would put in a function's environment for each reference the template resolves to.
+const DEPLOYED_VALUES: Record<string, string> = {
+  'ref:EventBus': `s3-replication-doctor-${STAGE}`,
+  'ref:DiagnosisDeadLetterQueue': `https://sqs.us-east-1.amazonaws.com/123456789012/s3-replication-doctor-${STAGE}-diagnosis-dlq`,
+  'ref:ActDeadLetterQueue': `https://sqs.us-east-1.amazonaws.com/123456789012/s3-replication-doctor-${STAGE}-act-dlq`,
+  'ref:NotificationTopic': `arn:aws:sns:us-east-1:123456789012:s3-replication-doctor-${STAGE}-notifications`,
+  'ref:LedgerTable': `s3-replication-doctor-${STAGE}-ledger`,
+  'ref:ModeParameter': `/s3-replication-doctor/${STAGE}/mode`,
+};
+
+function functionVariables(resolver: TemplateResolver, logicalId: string): Record<string, unknown> {
+  return (props(resolver, logicalId).Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+/** A function's environment as deployed: references replaced by what Lambda would see. */
+function functionEnvironment(resolver: TemplateResolver, logicalId: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(functionVariables(resolver, logicalId)).map(([name, value]) => {
+      if (typeof value !== 'string') throw new Error(`${logicalId} ${name} is not a string`);
+      if (!value.startsWith('ref:')) return [name, value];
+      const deployed = DEPLOYED_VALUES[value];
+      if (deployed === undefined) throw new Error(`${logicalId} ${name}: no deployed value for ${value}`);
+      return [name, deployed];
+    }),
+  );
+}
+
+/**
+ * Loads a packaged function's bundle in a fresh Node process with only the given environment (plus what
+ * Lambda sets), and returns `typeof handler`. A bundle that needs a module outside itself, or a handler that
+ * reads a variable the stack does not set, fails here.
+ */
+async function loadedHandlerType(
+  zipPath: string,
+  functionName: string,
+  variables: Record<string, string>,
+): Promise<string> {
+  const entries = readZipEntries(readFileSync(zipPath));
+  expect([...entries.keys()].filter((name) => name.startsWith('node_modules/'))).toEqual([]);
+  const bundle = entries.get(`functions/${functionName}/handler.mjs`);
+  expect(bundle).toBeDefined();
+
+  const directory = mkdtempSync(join(tmpdir(), 'srd-bundle-'));
+  try {
+    const file = join(directory, 'handler.mjs');
+    writeFileSync(file, bundle ?? '');
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...variables,
+      },
+    });
+    return stdout.trim();
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 // ---- samples
 
 function readJson(path: string): unknown {
@@ -242,6 +395,65 @@ function notificationNamed(eventName: string) {
   };
 }
 
+// ---- diagnoses, as the diagnose function puts them on the bus
+
+const SCENARIOS = join(ROOT, 'events', 'scenarios');
+
+function scenarioNames(): string[] {
+  return readdirSync(SCENARIOS)
+    .filter((name) => existsSync(join(SCENARIOS, name, 'event.json')))
+    .sort();
+}
+
+/** The seed scenario whose cause is a missing destination bucket policy: one failure, one diagnosis. */
+function seedScenario(): string {
+  const name = 'cross-account-destination-bucket-policy-missing';
+  expect(scenarioNames()).toContain(name);
+  return name;
+}
+
+const quietLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Runs a scenario's S3 notification through the intake as deployed (the pipe puts it on the bus, the rule
+ * queues it) and through the diagnose function's own use case against the scenario's snapshot, and returns
+ * the events that use case puts on the bus, as EventBridge would deliver them to a rule.
+ */
+async function diagnosisBusEvents(name: string, mode: Mode): Promise<Record<string, unknown>[]> {
+  const intake = relayThroughPipe(readJson(join(SCENARIOS, name, 'event.json')));
+  if (!intake) return [];
+  const published: BusEntry[] = [];
+  const outcome = await diagnoseQueueBatch([{ messageId: name, body: JSON.stringify(intake) }], {
+    reads: snapshotReads(parseSnapshot(readJson(join(SCENARIOS, name, 'snapshot.json')))),
+    publisher: {
+      publish: async (entries) => {
+        published.push(...entries);
+        return { failedIndexes: [] };
+      },
+    },
+    deadLetters: {
+      send: async (letter) => {
+        throw new Error(`${name} was dead-lettered: ${letter.reason}`);
+      },
+    },
+    mode,
+    log: quietLog,
+  });
+  expect(outcome.retryMessageIds, name).toEqual([]);
+  return published.map((entry) => ({
+    version: '0',
+    id: '3f1b6c8e-4d2a-4b7e-9c1f-0a2b3c4d5e6f',
+    'detail-type': entry.detailType,
+    source: entry.source,
+    account: '123456789012',
+    time: '2024-09-05T21:04:45Z',
+    region: 'us-east-1',
+    resources: entry.resources ?? [],
+    // PutEvents carries the detail as a JSON string.
+    detail: JSON.parse(JSON.stringify(entry.detail)) as unknown,
+  }));
+}
+
 // ================================================================================================ tests
 
 describe('the packaged stack', () => {
@@ -278,35 +490,15 @@ describe('the packaged stack', () => {
     expect(props(cfn, 'DiagnoseLogGroup').RetentionInDays).toBe(30);
   });
 
-  it('packages a self-contained bundle whose handler loads on Node', async () => {
-    const entries = readZipEntries(readFileSync(join(ROOT, '.serverless', 'diagnose.zip')));
-    expect([...entries.keys()].filter((name) => name.startsWith('node_modules/'))).toEqual([]);
-    const bundle = entries.get('functions/diagnose/handler.mjs');
-    expect(bundle).toBeDefined();
-
-    const directory = mkdtempSync(join(tmpdir(), 'srd-bundle-'));
-    try {
-      const file = join(directory, 'handler.mjs');
-      writeFileSync(file, bundle ?? '');
-      const script = `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`;
-      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'not-a-secret',
-          EVENT_BUS_NAME: `s3-replication-doctor-${STAGE}`,
-          DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq',
-          MODE: 'plan',
-        },
-      });
-      expect(stdout.trim()).toBe('function');
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+  it('packages a self-contained bundle whose handler loads on Node with the environment the stack gives it', async () => {
+    const variables = functionEnvironment(cfn, 'DiagnoseLambdaFunction');
+    expect(await loadedHandlerType(join(ROOT, '.serverless', 'diagnose.zip'), 'diagnose', variables)).toBe(
+      'function',
+    );
   });
 
-  it('outputs the bus, the intake queue and every dead-letter queue', () => {
+  it('outputs the bus, the queues, the notification topic, the ledger table and the mode parameter', () => {
+    const output = (name: string) => cfn.resolve(template.Outputs?.[name]?.Value);
     expect(Object.keys(template.Outputs ?? {})).toEqual(
       expect.arrayContaining([
         'EventBusName',
@@ -317,10 +509,15 @@ describe('the packaged stack', () => {
         'IntakeDeadLetterQueueUrl',
         'DiagnosisDeadLetterQueueUrl',
         'RuleTargetDeadLetterQueueUrl',
+        'ActQueueUrl',
+        'ActDeadLetterQueueUrl',
       ]),
     );
-    expect(cfn.resolve(template.Outputs?.IntakeQueueArn?.Value)).toBe('IntakeQueue.Arn');
-    expect(cfn.resolve(template.Outputs?.EventBusArn?.Value)).toBe('EventBus.Arn');
+    expect(output('IntakeQueueArn')).toBe('IntakeQueue.Arn');
+    expect(output('EventBusArn')).toBe('EventBus.Arn');
+    expect(output('NotificationTopicArn')).toBe('ref:NotificationTopic');
+    expect(output('LedgerTableName')).toBe('ref:LedgerTable');
+    expect(output('ModeParameterName')).toBe('ref:ModeParameter');
   });
 });
 
@@ -507,9 +704,9 @@ describe('ReplicationEventsRule', () => {
     expect(matchesEventPattern(rulePattern('ReplicationEventsRule'), event)).toBe(false);
   });
 
-  it('is the only rule, and every rule has a target (no rule is left without one)', () => {
+  it('is one of exactly two rules, and every rule has a target (no rule is left without one)', () => {
     const rules = cfn.resourcesOfType('AWS::Events::Rule');
-    expect(rules.map((rule) => rule.logicalId)).toEqual(['ReplicationEventsRule']);
+    expect(rules.map((rule) => rule.logicalId).sort()).toEqual(['DiagnosedRule', 'ReplicationEventsRule']);
     for (const rule of rules) expect((rule.Properties.Targets as unknown[]).length).toBeGreaterThan(0);
   });
 });
@@ -534,36 +731,325 @@ describe('diagnosis queue', () => {
     }
   });
 
-  it('accepts messages only from the replication events rule, for the queue and its rule dead-letter queue', () => {
-    for (const [policyId, queueId] of [
-      ['DiagnosisQueuePolicy', 'DiagnosisQueue'],
-      ['RuleTargetDeadLetterQueuePolicy', 'RuleTargetDeadLetterQueue'],
-    ] as const) {
-      expect(props(cfn, policyId).Queues).toEqual([`ref:${queueId}`]);
-      expect(statements(cfn, policyId, template)).toEqual([
-        {
-          Sid: expect.any(String),
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: `${queueId}.Arn`,
-          Condition: { ArnEquals: { 'aws:SourceArn': 'ReplicationEventsRule.Arn' } },
-        },
-      ]);
-    }
+  it('accepts messages only from the replication events rule', () => {
+    expect(props(cfn, 'DiagnosisQueuePolicy').Queues).toEqual(['ref:DiagnosisQueue']);
+    expect(statements(cfn, 'DiagnosisQueuePolicy', template)).toEqual([
+      {
+        Sid: expect.any(String),
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: 'DiagnosisQueue.Arn',
+        Condition: { ArnEquals: { 'aws:SourceArn': 'ReplicationEventsRule.Arn' } },
+      },
+    ]);
+  });
+
+  it('shares its rule dead-letter queue with the diagnosed rule, which alone may send to it besides', () => {
+    expect(props(cfn, 'RuleTargetDeadLetterQueuePolicy').Queues).toEqual(['ref:RuleTargetDeadLetterQueue']);
+    expect(statements(cfn, 'RuleTargetDeadLetterQueuePolicy', template)).toEqual([
+      {
+        Sid: expect.any(String),
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: 'RuleTargetDeadLetterQueue.Arn',
+        Condition: { ArnEquals: { 'aws:SourceArn': ['ReplicationEventsRule.Arn', 'DiagnosedRule.Arn'] } },
+      },
+    ]);
   });
 
   it('feeds the diagnose function in batches of up to 100 with partial batch failures', () => {
-    const mappings = cfn.resourcesOfType('AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(1);
-    expect(mappings[0]?.Properties).toMatchObject({
-      EventSourceArn: 'DiagnosisQueue.Arn',
+    expect(eventSourceMapping('DiagnosisQueue.Arn')).toMatchObject({
       FunctionName: 'DiagnoseLambdaFunction.Arn',
       BatchSize: 100,
       MaximumBatchingWindowInSeconds: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       Enabled: true,
+      ScalingConfig: {
+        MaximumConcurrency: props(cfn, 'DiagnoseLambdaFunction').ReservedConcurrentExecutions,
+      },
     });
+  });
+});
+
+describe('DiagnosedRule', () => {
+  it('is enabled on the bus and targets the act queue with retries and the rule dead-letter queue', () => {
+    const rule = props(cfn, 'DiagnosedRule');
+    expect(rule.EventPattern).toEqual({
+      source: [DIAGNOSIS_EVENT.source],
+      'detail-type': [DIAGNOSIS_EVENT.detailType],
+    });
+    expect(rule.State).toBe('ENABLED');
+    expect(rule.EventBusName).toBe('ref:EventBus');
+    expect(rule.Targets).toEqual([
+      {
+        Id: 'act-queue',
+        Arn: 'ActQueue.Arn',
+        DeadLetterConfig: { Arn: 'RuleTargetDeadLetterQueue.Arn' },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+      },
+    ]);
+  });
+
+  it('matches every diagnosis the diagnose function puts on the bus for the sample scenarios', async () => {
+    let diagnoses = 0;
+    for (const name of scenarioNames()) {
+      for (const event of await diagnosisBusEvents(name, 'plan')) {
+        diagnoses += 1;
+        expect(event.detail, name).toEqual({
+          failure: expect.objectContaining({ sourceBucket: expect.any(String) }),
+          diagnosis: expect.objectContaining({ verdict: expect.any(String) }),
+          mode: 'plan',
+        });
+        expect(matchesEventPattern(rulePattern('DiagnosedRule'), event), name).toBe(true);
+        expect(matchesEventPattern(rulePattern('ReplicationEventsRule'), event), name).toBe(false);
+      }
+    }
+    expect(diagnoses).toBeGreaterThan(30);
+  });
+
+  it('matches diagnoses made in auto mode too', async () => {
+    const [event] = await diagnosisBusEvents(seedScenario(), 'auto');
+    expect(event?.detail).toMatchObject({ mode: 'auto' });
+    expect(matchesEventPattern(rulePattern('DiagnosedRule'), event)).toBe(true);
+  });
+
+  it('does not match intake events, nor a diagnosis from another source or of another detail-type', async () => {
+    for (const { name, notification } of recordSamples()) {
+      expect(matchesEventPattern(rulePattern('DiagnosedRule'), busEvent(notification)), name).toBe(false);
+    }
+    const [event] = await diagnosisBusEvents(seedScenario(), 'plan');
+    expect(event).toBeDefined();
+    expect(matchesEventPattern(rulePattern('DiagnosedRule'), { ...event, source: INTAKE_EVENT.source })).toBe(
+      false,
+    );
+    expect(
+      matchesEventPattern(rulePattern('DiagnosedRule'), { ...event, 'detail-type': INTAKE_EVENT.detailType }),
+    ).toBe(false);
+  });
+});
+
+describe('act queue', () => {
+  it('is encrypted, redrives after 3 receives and hides a message for at least 6 act function timeouts', () => {
+    const queue = props(cfn, 'ActQueue');
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: 'ActDeadLetterQueue.Arn',
+      maxReceiveCount: 3,
+    });
+    const timeout = props(cfn, 'ActLambdaFunction').Timeout as number;
+    expect(queue.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('keeps dead letters of the act function for 14 days, encrypted', () => {
+    const dlq = props(cfn, 'ActDeadLetterQueue');
+    expect(dlq.SqsManagedSseEnabled).toBe(true);
+    expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  });
+
+  it('accepts messages only from the diagnosed rule', () => {
+    expect(props(cfn, 'ActQueuePolicy').Queues).toEqual(['ref:ActQueue']);
+    expect(statements(cfn, 'ActQueuePolicy', template)).toEqual([
+      {
+        Sid: expect.any(String),
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: 'ActQueue.Arn',
+        Condition: { ArnEquals: { 'aws:SourceArn': 'DiagnosedRule.Arn' } },
+      },
+    ]);
+  });
+});
+
+describe('act function', () => {
+  it('runs the bundled ESM handler on nodejs22.x, arm64, with its own role, 5 minutes and at most 2 instances', () => {
+    const fn = props(cfn, 'ActLambdaFunction');
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('functions/act/handler.handler');
+    expect(fn.MemorySize).toBe(1024);
+    expect(fn.Timeout).toBe(300);
+    expect(fn.ReservedConcurrentExecutions).toBe(2);
+    expect(fn.Role).toBe('ActRole.Arn');
+  });
+
+  it('takes the act queue in batches of up to 50 with partial batch failures, polled by no more than its instances', () => {
+    expect(eventSourceMapping('ActQueue.Arn')).toMatchObject({
+      FunctionName: 'ActLambdaFunction.Arn',
+      BatchSize: 50,
+      MaximumBatchingWindowInSeconds: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      Enabled: true,
+      ScalingConfig: { MaximumConcurrency: props(cfn, 'ActLambdaFunction').ReservedConcurrentExecutions },
+    });
+  });
+
+  it('gets every resource it uses and the default settings through the environment', () => {
+    expect(functionVariables(cfn, 'ActLambdaFunction')).toEqual({
+      EVENT_BUS_NAME: 'ref:EventBus',
+      TOPIC_ARN: 'ref:NotificationTopic',
+      LEDGER_TABLE: 'ref:LedgerTable',
+      MODE_PARAMETER_NAME: 'ref:ModeParameter',
+      MODE: 'plan',
+      SLACK_SECRET: '',
+      SLACK_CHANNEL: '',
+      WEBHOOK_SECRET: '',
+      DEAD_LETTER_QUEUE_URL: 'ref:ActDeadLetterQueue',
+      DESTINATION_READ_ROLE_ARN: '',
+      AUTO_RETRIGGER: '',
+      MAX_COPIES_PER_OBJECT: '1',
+      COPY_RATE_PER_SECOND: '50',
+      POWERTOOLS_SERVICE_NAME: 's3-replication-doctor',
+      LOG_LEVEL: 'INFO',
+    });
+  });
+
+  it('gets the configured settings, and references to the secrets rather than the secrets', () => {
+    expect(functionVariables(configured, 'ActLambdaFunction')).toMatchObject({
+      MODE: 'auto',
+      SLACK_SECRET: CONFIGURED.slackSecret,
+      SLACK_CHANNEL: CONFIGURED.slackChannel,
+      WEBHOOK_SECRET: CONFIGURED.webhookSecret,
+      DESTINATION_READ_ROLE_ARN: CONFIGURED.destinationReadRoleArn,
+      AUTO_RETRIGGER: CONFIGURED.autoRetrigger,
+      MAX_COPIES_PER_OBJECT: CONFIGURED.maxCopiesPerObject,
+      COPY_RATE_PER_SECOND: CONFIGURED.copyRatePerSecond,
+    });
+  });
+
+  it('keeps the function logs for 30 days', () => {
+    expect(props(cfn, 'ActLogGroup').RetentionInDays).toBe(30);
+  });
+
+  it('packages a self-contained bundle whose handler loads with the environment the stack gives it', async () => {
+    const zip = join(ROOT, '.serverless', 'act.zip');
+    expect(await loadedHandlerType(zip, 'act', functionEnvironment(cfn, 'ActLambdaFunction'))).toBe(
+      'function',
+    );
+    expect(await loadedHandlerType(zip, 'act', functionEnvironment(configured, 'ActLambdaFunction'))).toBe(
+      'function',
+    );
+  });
+});
+
+describe('notification topic', () => {
+  const emailSubscriptions = (resolver: TemplateResolver) =>
+    resolver
+      .resourcesOfType('AWS::SNS::Subscription')
+      .map((subscription) => subscription.Properties)
+      .filter((subscription) => subscription.TopicArn === 'ref:NotificationTopic');
+
+  it('is encrypted with the AWS managed SNS key and named after the service and stage', () => {
+    expect(props(cfn, 'NotificationTopic')).toMatchObject({
+      TopicName: `s3-replication-doctor-${STAGE}-notifications`,
+      KmsMasterKeyId: 'alias/aws/sns',
+    });
+  });
+
+  it('has no email subscription when no address is given', () => {
+    expect(emailSubscriptions(cfn)).toEqual([]);
+  });
+
+  it('subscribes each given address by email', () => {
+    expect(emailSubscriptions(configured)).toEqual([
+      { TopicArn: 'ref:NotificationTopic', Protocol: 'email', Endpoint: 'ops@example.com' },
+      { TopicArn: 'ref:NotificationTopic', Protocol: 'email', Endpoint: 'storage-team@example.com' },
+    ]);
+  });
+
+  it('subscribes the first three addresses only', () => {
+    expect(emailSubscriptions(alternate).map((subscription) => subscription.Endpoint)).toEqual([
+      'a@example.com',
+      'b@example.com',
+      'c@example.com',
+    ]);
+  });
+});
+
+describe('ledger table', () => {
+  const byName = (definitions: readonly { AttributeName: string }[]) =>
+    [...definitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName));
+
+  it('declares exactly the keys, attributes and indexes the ledger code defines', () => {
+    const table = props(cfn, 'LedgerTable');
+    expect(table.KeySchema).toEqual(LEDGER_TABLE_DEFINITION.KeySchema);
+    expect(table.GlobalSecondaryIndexes).toEqual(LEDGER_TABLE_DEFINITION.GlobalSecondaryIndexes);
+    expect(table.BillingMode).toBe(LEDGER_TABLE_DEFINITION.BillingMode);
+    // DynamoDB does not care about the order of attribute definitions.
+    expect(byName(table.AttributeDefinitions as { AttributeName: string }[])).toEqual(
+      byName(LEDGER_TABLE_DEFINITION.AttributeDefinitions),
+    );
+  });
+
+  it('is encrypted, recoverable to a point in time, and expires items by the attribute the code sets', () => {
+    expect(props(cfn, 'LedgerTable')).toMatchObject({
+      TableName: `s3-replication-doctor-${STAGE}-ledger`,
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: LEDGER_TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+
+  it('is the only table', () => {
+    expect(cfn.resourcesOfType('AWS::DynamoDB::Table').map((table) => table.logicalId)).toEqual([
+      'LedgerTable',
+    ]);
+  });
+});
+
+describe('mode parameter', () => {
+  it('is a String parameter named after the service and stage, holding the mode param', () => {
+    expect(props(cfn, 'ModeParameter')).toMatchObject({
+      Name: `/s3-replication-doctor/${STAGE}/mode`,
+      Type: 'String',
+      Value: 'plan',
+    });
+    expect(props(configured, 'ModeParameter').Value).toBe('auto');
+  });
+
+  it('accepts every form the act function reads and refuses other values, also when switched at run time', () => {
+    const allowed = new RegExp(props(cfn, 'ModeParameter').AllowedPattern as string);
+    const readable = [
+      'plan',
+      'auto',
+      '{"mode":"auto","autoRetrigger":["DstObjectHardDeleted"]}',
+      '{\n  "mode": "auto",\n  "autoRetrigger": ["*"]\n}',
+    ];
+    for (const value of readable) {
+      expect(parseActionSettings(value).success, value).toBe(true);
+      expect(allowed.test(value), value).toBe(true);
+    }
+    for (const value of ['', 'planned', 'off', 'automatic', 'plan auto', '["auto"]']) {
+      expect(parseActionSettings(value).success, value).toBe(false);
+      expect(allowed.test(value), JSON.stringify(value)).toBe(false);
+    }
+  });
+
+  it('is the parameter the act function is told about and may read', () => {
+    expect(functionVariables(cfn, 'ActLambdaFunction').MODE_PARAMETER_NAME).toBe('ref:ModeParameter');
+    const { Name } = props(cfn, 'ModeParameter');
+    expect(
+      resourcesOf(statementBySid(statements(cfn, 'ActRole.Policies', template), 'ReadModeParameter')),
+    ).toEqual([`arn:aws:ssm:us-east-1:123456789012:parameter${String(Name)}`]);
+  });
+});
+
+describe('encryption at rest', () => {
+  it('encrypts every queue, the notification topic and the ledger table, whatever the configuration', () => {
+    for (const [resolver] of variants()) {
+      const queues = resolver.resourcesOfType('AWS::SQS::Queue');
+      expect(queues.length).toBeGreaterThanOrEqual(7);
+      for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled, queue.logicalId).toBe(true);
+      for (const topic of resolver.resourcesOfType('AWS::SNS::Topic')) {
+        // CloudWatch alarms cannot publish to a topic under the AWS managed key; alarms carry no object data.
+        if (topic.logicalId === 'AlarmTopic') continue;
+        expect(topic.Properties.KmsMasterKeyId, topic.logicalId).toBe('alias/aws/sns');
+      }
+      for (const table of resolver.resourcesOfType('AWS::DynamoDB::Table'))
+        expect(table.Properties.SSESpecification, table.logicalId).toEqual({ SSEEnabled: true });
+    }
   });
 });
 
@@ -577,6 +1063,7 @@ describe('dead-letter alarms', () => {
   it('watches every dead-letter queue', () => {
     const queues = alarmedQueues(cfn).map((alarm) => (alarm.Dimensions as { Value: unknown }[])[0]?.Value);
     expect(queues.sort()).toEqual([
+      'ActDeadLetterQueue.QueueName',
       'DiagnosisDeadLetterQueue.QueueName',
       'IntakeDeadLetterQueue.QueueName',
       'RuleTargetDeadLetterQueue.QueueName',
@@ -596,10 +1083,8 @@ describe('dead-letter alarms', () => {
 });
 
 describe('IAM', () => {
-  const allDocuments = (): PolicyDocumentAt[] => [
-    ...policyDocuments(cfn, template),
-    ...policyDocuments(configured, configuredTemplate),
-  ];
+  const allDocuments = (): PolicyDocumentAt[] =>
+    variants().flatMap(([resolver, source]) => policyDocuments(resolver, source));
 
   it('gives every policy statement in the stack a Sid, unique within its document', () => {
     const documents = allDocuments();
@@ -616,7 +1101,31 @@ describe('IAM', () => {
     expect(cfn.resourcesOfType('AWS::IAM::Role').map((role) => role.logicalId)).toEqual([
       'IntakePipeRole',
       'DiagnoseRole',
+      'ActRole',
     ]);
+  });
+
+  it('allows no wildcard action anywhere in the stack (a deny may use one: it only takes away)', () => {
+    for (const [resolver, source] of variants()) {
+      for (const { location, statements: list } of policyDocuments(resolver, source)) {
+        for (const statement of list.filter((item) => item.Effect === 'Allow')) {
+          for (const action of actionsOf(statement))
+            expect(action, `${location} ${statement.Sid}`).not.toContain('*');
+        }
+      }
+    }
+  });
+
+  it('lets both function roles make every read call the live gateway can send', () => {
+    for (const [service, commands] of Object.entries(LIVE_COMMANDS)) {
+      for (const command of Object.keys(commands ?? {})) {
+        const action = IAM_ACTION_OF_COMMAND[`${service}.${command}`];
+        expect(action, `${service}.${command} has no IAM action in this test's table`).toBeDefined();
+        if (action === null) continue;
+        for (const role of ['DiagnoseRole', 'ActRole'])
+          expect(statements(cfn, `${role}.Policies`, template).flatMap(actionsOf), role).toContain(action);
+      }
+    }
   });
 
   describe('diagnose role', () => {
@@ -655,11 +1164,8 @@ describe('IAM', () => {
       ]);
     });
 
-    it('has no write action and no wildcard action', () => {
-      for (const [resolver, source] of [
-        [cfn, template],
-        [configured, configuredTemplate],
-      ] as const) {
+    it('has no write action and no wildcard action, whatever the configuration', () => {
+      for (const [resolver, source] of variants()) {
         for (const statement of diagnoseStatements(resolver, source)) {
           expect(statement.Effect).toBe('Allow');
           for (const action of actionsOf(statement)) {
@@ -688,6 +1194,7 @@ describe('IAM', () => {
           's3:GetBucketVersioning',
           's3:GetBucketLocation',
           's3:GetBucketPolicy',
+          's3:GetBucketAcl',
           's3:GetBucketOwnershipControls',
           's3:GetBucketObjectLockConfiguration',
           's3:GetEncryptionConfiguration',
@@ -761,6 +1268,230 @@ describe('IAM', () => {
           Action: 'sts:AssumeRole',
           Resource: CONFIGURED.destinationReadRoleArn,
         },
+      ]);
+    });
+  });
+
+  describe('act role', () => {
+    const actStatements = (resolver: TemplateResolver, source: Template) =>
+      statements(resolver, 'ActRole.Policies', source);
+
+    // Copy in place reads the source version's Object Lock settings (HeadObject hides them otherwise) and
+    // writes a new version of the object, nothing else (CopyObject and the multipart calls are s3:PutObject).
+    const COPY_ACTIONS = [
+      's3:AbortMultipartUpload',
+      's3:GetObjectLegalHold',
+      's3:GetObjectRetention',
+      's3:ListMultipartUploadParts',
+      's3:PutObject',
+      's3:PutObjectAcl',
+      's3:PutObjectLegalHold',
+      's3:PutObjectRetention',
+      's3:PutObjectTagging',
+    ];
+    const READ_ONLY = /^(s3|iam|kms|organizations):(Get|List|Describe)[A-Za-z]+$/;
+    const KEYS_IN_REGION = 'arn:aws:kms:us-east-1:*:key/*';
+    const MODE_PARAMETER_ARN = `arn:aws:ssm:us-east-1:123456789012:parameter/s3-replication-doctor/${STAGE}/mode`;
+    // With no secrets and no enrolled buckets, the actions that are not reads, each pinned to what it may touch.
+    const NON_READ_RESOURCES: Record<string, unknown[]> = {
+      'logs:CreateLogStream': ['ActLogGroup.Arn'],
+      'logs:PutLogEvents': ['ActLogGroup.Arn'],
+      'sqs:ReceiveMessage': ['ActQueue.Arn'],
+      'sqs:DeleteMessage': ['ActQueue.Arn'],
+      'sqs:GetQueueAttributes': ['ActQueue.Arn'],
+      'sqs:SendMessage': ['ActDeadLetterQueue.Arn'],
+      'events:PutEvents': ['EventBus.Arn'],
+      'sns:Publish': ['ref:NotificationTopic'],
+      'ssm:GetParameter': [MODE_PARAMETER_ARN],
+      'kms:Decrypt': [KEYS_IN_REGION],
+      'kms:GenerateDataKey': [KEYS_IN_REGION],
+      'kms:Encrypt': [KEYS_IN_REGION],
+      ...Object.fromEntries(
+        ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'].map((action) => [
+          `dynamodb:${action}`,
+          ['LedgerTable.Arn', 'LedgerTable.Arn/index/*'],
+        ]),
+      ),
+      ...Object.fromEntries(
+        COPY_ACTIONS.filter((action) => !READ_ONLY.test(action)).map((action) => [
+          action,
+          ['arn:aws:s3:::*/*'],
+        ]),
+      ),
+    };
+
+    const secretStatements = (resolver: TemplateResolver, source: Template) =>
+      actStatements(resolver, source).filter(
+        (statement) =>
+          statement.Sid !== 'ReadModeParameter' &&
+          actionsOf(statement).some((action) => /^(ssm|secretsmanager):/.test(action)),
+      );
+    const decryptVia = (resolver: TemplateResolver, source: Template) =>
+      actStatements(resolver, source)
+        .filter((statement) => statement.Sid?.startsWith('Decrypt'))
+        .map((statement) => ({
+          sid: statement.Sid,
+          actions: actionsOf(statement),
+          resources: resourcesOf(statement),
+          via: statement.Condition?.StringEquals?.['kms:ViaService'],
+        }));
+
+    it('trusts only Lambda', () => {
+      expect(statements(cfn, 'ActRole.AssumeRolePolicyDocument', template)).toEqual([
+        {
+          Sid: 'TrustLambda',
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ]);
+    });
+
+    it('reads exactly as the diagnose role does, whatever the configuration, so a re-diagnosis sees the same', () => {
+      for (const [resolver, source] of variants()) {
+        const reads = statements(resolver, 'DiagnoseRole.Policies', source).filter(
+          (statement) => statement.Sid?.startsWith('Read') || statement.Sid === 'AssumeDestinationReadRole',
+        );
+        expect(reads.length).toBeGreaterThan(6);
+        const act = actStatements(resolver, source);
+        for (const read of reads) expect(statementBySid(act, read.Sid ?? ''), read.Sid).toEqual(read);
+      }
+      expect(actStatements(configured, configuredTemplate).map((statement) => statement.Sid)).toContain(
+        'AssumeDestinationReadRole',
+      );
+    });
+
+    it('pins every action that is not a read to the one resource it may touch', () => {
+      for (const statement of actStatements(cfn, template)) {
+        for (const action of actionsOf(statement)) {
+          if (READ_ONLY.test(action)) continue;
+          expect(NON_READ_RESOURCES[action], `${statement.Sid}: ${action}`).toBeDefined();
+          expect(resourcesOf(statement), `${statement.Sid}: ${action}`).toEqual(NON_READ_RESOURCES[action]);
+        }
+      }
+    });
+
+    it('writes nothing but new versions of objects: no delete, bucket-level or replication write', () => {
+      for (const [resolver, source] of variants()) {
+        const act = actStatements(resolver, source);
+        expect(actionsOf(statementBySid(act, 'CopyObjectsInPlace')).sort()).toEqual(COPY_ACTIONS);
+        const s3Writes = act
+          .flatMap(actionsOf)
+          .filter((action) => action.startsWith('s3:') && !READ_ONLY.test(action));
+        expect(s3Writes.sort()).toEqual(COPY_ACTIONS.filter((action) => !READ_ONLY.test(action)));
+      }
+    });
+
+    it('copies in place in any bucket this account owns when no bucket is enrolled', () => {
+      const copy = statementBySid(actStatements(cfn, template), 'CopyObjectsInPlace');
+      expect(resourcesOf(copy)).toEqual(['arn:aws:s3:::*/*']);
+      expect(copy.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': '123456789012' } });
+    });
+
+    it('copies in place, and reads what it copies, in the enrolled buckets only when they are configured', () => {
+      const act = actStatements(configured, configuredTemplate);
+      const enrolledObjects = ['arn:aws:s3:::my-source-bucket-use1/*', 'arn:aws:s3:::second-source-bucket/*'];
+      const copy = statementBySid(act, 'CopyObjectsInPlace');
+      expect(resourcesOf(copy)).toEqual(enrolledObjects);
+      expect(copy.Condition).toBeUndefined();
+      const read = statementBySid(act, 'ReadSourceObjectMetadata');
+      expect(resourcesOf(read)).toEqual(enrolledObjects);
+      expect(actionsOf(read)).toEqual(
+        expect.arrayContaining([
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:GetObjectTagging',
+          's3:GetObjectVersionAcl',
+        ]),
+      );
+    });
+
+    it('uses object keys only through S3 in the stack region, to decrypt the source and encrypt the copy', () => {
+      const keys = statementBySid(actStatements(cfn, template), 'UseObjectKeysThroughS3');
+      expect(actionsOf(keys).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+      expect(resourcesOf(keys)).toEqual([KEYS_IN_REGION]);
+      expect(keys.Condition).toEqual({ StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } });
+    });
+
+    it('reads no secret when none is configured', () => {
+      expect(secretStatements(cfn, template)).toEqual([]);
+      expect(decryptVia(cfn, template)).toEqual([]);
+    });
+
+    it('reads the Slack token from its SSM parameter and the webhook URL from its secret, those two only', () => {
+      expect(secretStatements(configured, configuredTemplate)).toEqual([
+        {
+          Sid: 'ReadSlackSecretParameter',
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: 'arn:aws:ssm:us-east-1:123456789012:parameter/s3-replication-doctor/slack-bot-token',
+        },
+        {
+          Sid: 'ReadWebhookSecret',
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: [
+            'arn:aws:secretsmanager:us-east-1:123456789012:secret:s3-replication-doctor/webhook-url-??????',
+          ],
+        },
+      ]);
+      expect(decryptVia(configured, configuredTemplate)).toEqual([
+        {
+          sid: 'DecryptSecureStringParameters',
+          actions: ['kms:Decrypt'],
+          resources: ['arn:aws:kms:us-east-1:*:key/*'],
+          via: 'ssm.us-east-1.amazonaws.com',
+        },
+        {
+          sid: 'DecryptSecretsManagerSecrets',
+          actions: ['kms:Decrypt'],
+          resources: ['arn:aws:kms:us-east-1:*:key/*'],
+          via: 'secretsmanager.us-east-1.amazonaws.com',
+        },
+      ]);
+    });
+
+    it('reads each secret from the store its reference names, with or without a leading slash on a parameter', () => {
+      expect(secretStatements(alternate, alternateTemplate)).toEqual([
+        {
+          Sid: 'ReadWebhookSecretParameter',
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: 'arn:aws:ssm:us-east-1:123456789012:parameter/replication-doctor-webhook-url',
+        },
+        {
+          Sid: 'ReadSlackSecret',
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: [
+            'arn:aws:secretsmanager:us-east-1:123456789012:secret:s3-replication-doctor/slack-??????',
+          ],
+        },
+      ]);
+    });
+
+    it('reads secrets referenced by ARN, complete or partial, from the account that shares them', () => {
+      expect(secretStatements(shared, sharedTemplate)).toEqual([
+        {
+          Sid: 'ReadWebhookSecretParameter',
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: 'arn:aws:ssm:us-east-1:444455556666:parameter/shared/webhook-url',
+        },
+        {
+          Sid: 'ReadSlackSecret',
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: [
+            'arn:aws:secretsmanager:us-east-1:444455556666:secret:shared/slack-AbCdEf',
+            'arn:aws:secretsmanager:us-east-1:444455556666:secret:shared/slack-AbCdEf-??????',
+          ],
+        },
+      ]);
+      // The key of a shared secret may be the sharing account's.
+      expect(decryptVia(shared, sharedTemplate).map((statement) => statement.resources)).toEqual([
+        ['arn:aws:kms:us-east-1:*:key/*'],
+        ['arn:aws:kms:us-east-1:*:key/*'],
       ]);
     });
   });
