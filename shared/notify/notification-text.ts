@@ -1,7 +1,9 @@
 /** The readable form of a notification: email, the SNS default message, the preview, the demo's files. */
+
 import { andMore, clip, plural } from './clip.js';
 import { FULL, type RenderLimits } from './limits.js';
 import type { AffectedObject, Notification, PlannedCopy } from './notification.js';
+import { incidentSummary } from './notification.js';
 import { renderCause, VERDICT_TEXT } from './render-text.js';
 import { safeText } from './safe-text.js';
 
@@ -45,6 +47,7 @@ export function renderNotificationText(notification: Notification, limits: Rende
   const lines = [
     `[${n.severity.toUpperCase()}] ${safeText(n.title)}`,
     n.modeLine,
+    ...(n.incident ? [safeText(incidentSummary(n.incident))] : []),
     `Route: ${safeText(n.sourceBucket)} → ${safeText(n.destinationBucket)}, rule ${safeText(n.ruleId)}`,
     `Failure: ${n.failureReasons.map(safeText).join(', ')}`,
     `Verdict: ${VERDICT_TEXT[n.verdict]}. Action: ${n.decision}.`,

@@ -39,7 +39,32 @@ export interface NotificationCause {
   fix: Fix;
 }
 
+/** Where an incident stands, when a notification speaks for one (a storm of one cause is one incident). */
+export type IncidentState =
+  | 'opened'
+  | 'updated'
+  | 'still-open'
+  | 'redrive-planned'
+  | 'redrive-started'
+  | 'resolved'
+  | 'reopened';
+
+export interface IncidentLine {
+  id: string;
+  state: IncidentState;
+  /** Failure events received (duplicates included). */
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** e.g. what a re-drive would do, or why an incident reopened. */
+  details?: string;
+  /** e.g. failed, re-driven, failedAgain, timeToRepairMinutes. */
+  numbers?: Record<string, number>;
+}
+
 export interface Notification {
+  /** The incident this notification speaks for, if any. */
+  incident?: IncidentLine;
   /** `causeSignature` of every diagnosis it covers. */
   signature: string;
   title: string;
@@ -70,6 +95,7 @@ export interface NotificationInput {
   mode: Mode;
   decision: Action;
   plannedCopies?: PlannedCopy[];
+  incident?: IncidentLine;
 }
 
 export class NotificationInputError extends Error {
@@ -219,6 +245,28 @@ function unique(values: Iterable<string>): string[] {
   return [...new Set(values)];
 }
 
+const INCIDENT_TITLE: Record<IncidentState, string> = {
+  opened: 'Incident opened: ',
+  updated: '',
+  'still-open': 'Still open: ',
+  'redrive-planned': 'Re-drive planned: ',
+  'redrive-started': 'Re-drive started: ',
+  resolved: 'Resolved: ',
+  reopened: 'Reopened: ',
+};
+
+/** One line a person reads first: which incident, how big, since when. */
+export function incidentSummary(incident: IncidentLine): string {
+  const numbers = Object.entries(incident.numbers ?? {})
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
+  return (
+    `Incident ${incident.id} (${incident.state}): ${plural(incident.count, 'failure')} ` +
+    `from ${incident.firstSeen} to ${incident.lastSeen}${numbers ? `; ${numbers}` : ''}` +
+    `${incident.details ? `. ${incident.details}` : ''}`
+  );
+}
+
 export function buildNotification(input: NotificationInput): Notification {
   const [first] = input.diagnoses;
   if (!first) throw new NotificationInputError('a notification needs at least one diagnosis');
@@ -243,10 +291,18 @@ export function buildNotification(input: NotificationInput): Notification {
   const objects = distinctObjects(input.diagnoses);
   const plannedCopies = input.plannedCopies ?? [];
   const { sourceBucket, destinationBucket, ruleId } = first.failure;
+  const { incident } = input;
+  const title = titleOf(
+    first.verdict,
+    causes,
+    `${sourceBucket} → ${destinationBucket}`,
+    incident?.count ?? objects.length,
+  );
   return {
+    ...(incident ? { incident } : {}),
     signature,
-    title: titleOf(first.verdict, causes, `${sourceBucket} → ${destinationBucket}`, objects.length),
-    severity: severityOf(first.verdict, causes, input.decision),
+    title: incident ? `${INCIDENT_TITLE[incident.state]}${title}` : title,
+    severity: incident?.state === 'resolved' ? 'info' : severityOf(first.verdict, causes, input.decision),
     verdict: first.verdict,
     decision: input.decision,
     mode: input.mode,

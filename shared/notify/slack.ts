@@ -4,8 +4,10 @@
  * Free text (summaries, evidence) goes into plain_text so no mrkdwn formatting applies to it; values go
  * into code spans or code blocks; everything that came from outside is escaped (see slack-format.ts).
  */
+
 import { andMore, plural } from './clip.js';
 import type { Notification, NotificationCause, PlannedCopy, Severity } from './notification.js';
+import { incidentSummary } from './notification.js';
 import { describeObject } from './notification-text.js';
 import { VERDICT_TEXT } from './render-text.js';
 import {
@@ -177,6 +179,7 @@ export function buildSlackMessage(notification: Notification): SlackMessage {
       fields: summaryFields(n),
     },
   ];
+  if (n.incident) blocks.push({ type: 'section', text: plain(incidentSummary(n.incident)) });
   shownCauses.forEach((cause, i) => {
     blocks.push({ type: 'divider' }, ...causeBlocks(cause, i));
   });

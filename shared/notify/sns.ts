@@ -61,6 +61,12 @@ export function snsMessageAttributes(notification: Notification): Record<string,
     severity: attribute(notification.severity),
     mode: attribute(notification.mode),
     verdict: attribute(notification.verdict),
+    ...(notification.incident
+      ? {
+          incident: attribute(notification.incident.id),
+          incidentState: attribute(notification.incident.state),
+        }
+      : {}),
   };
 }
 
