@@ -28,8 +28,20 @@ export interface NotifierOptions {
   slackApiBaseUrl?: string;
 }
 
+export type Channel = 'sns' | 'slack' | 'webhook';
+
+export interface NotifyOptions {
+  /** Only these channels (default: every configured one). */
+  channels?: readonly Channel[];
+  /** Edit this Slack message in place (a bot token is needed) instead of posting a new one. */
+  slackMessage?: { ts: string; channel: string };
+}
+
 export interface Notifier {
-  notify(notification: Notification): Promise<NotifyOutcome & { slack?: { ts: string; channel: string } }>;
+  notify(
+    notification: Notification,
+    options?: NotifyOptions,
+  ): Promise<NotifyOutcome & { slack?: { ts: string; channel: string } }>;
 }
 
 function describe(error: unknown): { error: string; permanent: boolean } {
@@ -49,7 +61,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
     ...(options.sleep ? { sleep: options.sleep } : {}),
   };
   return {
-    async notify(notification) {
+    async notify(notification, notifyOptions = {}) {
+      const wanted = (channel: Channel) =>
+        !notifyOptions.channels || notifyOptions.channels.includes(channel);
       const outcome: NotifyOutcome & { slack?: { ts: string; channel: string } } = {
         delivered: [],
         failed: [],
@@ -64,14 +78,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
       };
       const sends: Promise<void>[] = [];
       const { sns, slackSecret, webhookSecret } = options;
-      if (sns) {
+      if (sns && wanted('sns')) {
         sends.push(
           attempt('sns', async () => {
             await publishToSns(sns.client, buildSnsPublish(notification, sns.topicArn));
           }),
         );
       }
-      if (slackSecret) {
+      if (slackSecret && wanted('slack')) {
         sends.push(
           attempt('slack', async () => {
             const secret = (await options.secrets.resolve(slackSecret)).trim();
@@ -81,12 +95,17 @@ export function createNotifier(options: NotifierOptions): Notifier {
               ...(options.slackChannel ? { channel: options.slackChannel } : {}),
               ...(options.slackApiBaseUrl ? { apiBaseUrl: options.slackApiBaseUrl } : {}),
             });
-            const posted = await sender.post(buildSlackMessage(notification));
+            const message = buildSlackMessage(notification);
+            const edit = notifyOptions.slackMessage;
+            const posted =
+              edit && sender.kind === 'web-api'
+                ? await sender.update(edit.ts, edit.channel, message)
+                : await sender.post(message);
             if (posted.ts && posted.channel) outcome.slack = { ts: posted.ts, channel: posted.channel };
           }),
         );
       }
-      if (webhookSecret) {
+      if (webhookSecret && wanted('webhook')) {
         sends.push(
           attempt('webhook', async () => {
             const url = (await options.secrets.resolve(webhookSecret)).trim();
