@@ -9,11 +9,13 @@
 import type { DeadLetterSink } from '../aws/dead-letter.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import type { ReplicationFailure } from '../events/types.js';
-import type { Notification, PlannedCopy } from '../notify/notification.js';
+import type { Incident, IncidentStore, RecordOutcome } from '../incidents/types.js';
+import type { IncidentLine, Notification, NotificationInput, PlannedCopy } from '../notify/notification.js';
 import type { ActionDecision, ActionSettings } from '../remediation/action-policy.js';
 import type { CopyPlan, CopyResult, CopyTarget } from '../remediation/copy-in-place.js';
 import type { DiagnosisEventDetail } from './bus-events.js';
 import type { BatchLog, QueueMessage } from './diagnose-queue-batch.js';
+import type { NotifyOptions } from './notifier.js';
 
 export type ClaimOutcome = 'claimed' | 'duplicate' | 'limit-reached';
 
@@ -24,7 +26,19 @@ export interface NotifyOutcome {
   failed: { channel: string; error: string; permanent: boolean }[];
 }
 
+/** Storms become incidents: failures with a cause are recorded in their incident, which decides what is sent. */
+export interface IncidentPorts {
+  store: IncidentStore;
+  /** An open incident's Slack message is edited at most this often. */
+  slackUpdateIntervalMs: number;
+  decideNotices(
+    outcome: RecordOutcome,
+    context: { openOnRoute: Incident[] },
+  ): { open: boolean; inhibitedBy?: string };
+}
+
 export interface ActPorts {
+  incidents?: IncidentPorts;
   settings(): Promise<ActionSettings>;
   decide(diagnosis: Diagnosis, settings: ActionSettings): ActionDecision;
   /** A diagnosis with no cache: what is true now. */
@@ -37,19 +51,21 @@ export interface ActPorts {
   planCopy(target: CopyTarget): Promise<CopyPlan>;
   executeCopy(plan: Extract<CopyPlan, { kind: 'copy' }>): Promise<CopyResult>;
   causeSignature(diagnosis: Diagnosis): string;
-  buildNotification(input: {
-    diagnoses: Diagnosis[];
-    mode: ActionSettings['mode'];
-    decision: ActionDecision['action'];
-    plannedCopies?: PlannedCopy[];
-  }): Notification;
-  notify(notification: Notification): Promise<NotifyOutcome>;
+  buildNotification(input: NotificationInput): Notification;
+  notify(
+    notification: Notification,
+    options?: NotifyOptions,
+  ): Promise<NotifyOutcome & { slack?: { ts: string; channel: string } }>;
   deadLetters: DeadLetterSink;
   log: BatchLog;
 }
 
 export interface ActCounts {
   notified: number;
+  /** Recorded in their incident (whose opening, not each record, is notified). */
+  recorded: number;
+  /** Incident notices held back by an open rule-level incident on the same route. */
+  inhibited: number;
   copied: number;
   planned: number;
   ignored: number;
@@ -79,7 +95,7 @@ interface Group {
   items: Item[];
 }
 
-type RecordOutcome = 'notified' | 'copied' | 'planned' | 'ignored' | 'retried';
+type ItemOutcome = 'notified' | 'recorded' | 'copied' | 'planned' | 'ignored' | 'retried';
 
 function readDetail(
   body: string,
@@ -107,6 +123,8 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
   const { log } = ports;
   const counts: ActCounts = {
     notified: 0,
+    recorded: 0,
+    inhibited: 0,
     copied: 0,
     planned: 0,
     ignored: 0,
@@ -118,14 +136,14 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
   const retry = new Set<string>();
   const groups = new Map<string, Group>();
   // Each readable record ends in exactly one outcome; the counts are tallied from this at the end.
-  const outcomes = new Map<Item, RecordOutcome>();
+  const outcomes = new Map<Item, ItemOutcome>();
   const settings = await ports.settings();
 
   const addToGroup = (
     item: Item,
     diagnosis: Diagnosis,
     decision: ActionDecision['action'],
-    outcome: RecordOutcome,
+    outcome: ItemOutcome,
     copy?: PlannedCopy,
   ) => {
     const key = `${decision}|${ports.causeSignature(diagnosis)}`;
@@ -284,7 +302,108 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
     );
   }
 
+  let openIncidents: Promise<Incident[]> | undefined;
+  const opensIncident = (group: Group) =>
+    ports.incidents !== undefined &&
+    group.decision === 'notify' &&
+    (group.diagnoses[0]?.verdict === 'root-cause-found' || group.diagnoses[0]?.verdict === 'inconclusive');
+
+  async function recordInIncident(group: Group, incidents: IncidentPorts): Promise<void> {
+    const [diagnosis] = group.diagnoses;
+    if (!diagnosis) return;
+    let outcome: RecordOutcome;
+    try {
+      outcome = await incidents.store.recordFailures(
+        diagnosis,
+        group.items.map(({ failure }) => ({
+          bucket: failure.sourceBucket,
+          key: failure.key,
+          eventTime: failure.eventTime,
+          ...(failure.versionId ? { versionId: failure.versionId } : {}),
+          ...(failure.failureReason ? { failureReason: failure.failureReason } : {}),
+        })),
+      );
+    } catch (error) {
+      // The ledger could not take them (throttling): keep the records for another attempt.
+      log.warn('failures could not be recorded in their incident; the records will be retried', { error });
+      for (const item of group.items) {
+        retry.add(item.messageId);
+        outcomes.set(item, 'retried');
+      }
+      return;
+    }
+    for (const item of group.items) outcomes.set(item, 'recorded');
+    const { incident } = outcome;
+    openIncidents ??= incidents.store.listOpen();
+    const openOnRoute = (await openIncidents).filter(
+      (other) =>
+        other.incidentId !== incident.incidentId &&
+        other.sourceBucket === incident.sourceBucket &&
+        other.ruleId === incident.ruleId &&
+        other.destinationBucket === incident.destinationBucket,
+    );
+    const decision = incidents.decideNotices(outcome, { openOnRoute });
+    const line = (state: IncidentLine['state']): IncidentLine => ({
+      id: incident.incidentId,
+      state,
+      count: incident.count,
+      firstSeen: incident.firstSeen,
+      lastSeen: incident.lastSeen,
+    });
+    if (decision.open) {
+      const sent = await ports.notify(
+        ports.buildNotification({
+          diagnoses: group.diagnoses,
+          mode: settings.mode,
+          decision: 'notify',
+          incident: line(outcome.reopened ? 'reopened' : 'opened'),
+        }),
+      );
+      counts.notifications += 1;
+      for (const failed of sent.failed) {
+        counts.deliveryErrors += 1;
+        log.error('incident notice not delivered', { incident: incident.incidentId, ...failed });
+      }
+      // Not re-queued when undelivered: the records are safe in the incident, and the sweep's still-open
+      // digest (due at once, since none was sent) is the retry of this notice.
+      if (sent.slack) await incidents.store.setSlackMessage(incident.incidentId, sent.slack);
+      return;
+    }
+    if (decision.inhibitedBy) {
+      counts.inhibited += 1;
+      log.info('incident notice inhibited', { incident: incident.incidentId, by: decision.inhibitedBy });
+      return;
+    }
+    if (
+      incident.slack &&
+      (await incidents.store.claimNotification(
+        incident.incidentId,
+        'slack-update',
+        incidents.slackUpdateIntervalMs,
+      ))
+    ) {
+      const sent = await ports.notify(
+        ports.buildNotification({
+          diagnoses: group.diagnoses,
+          mode: settings.mode,
+          decision: 'notify',
+          incident: line('updated'),
+        }),
+        { channels: ['slack'], slackMessage: incident.slack },
+      );
+      counts.notifications += 1;
+      for (const failed of sent.failed) {
+        counts.deliveryErrors += 1;
+        log.error('incident update not delivered', { incident: incident.incidentId, ...failed });
+      }
+    }
+  }
+
   for (const group of groups.values()) {
+    if (ports.incidents && opensIncident(group)) {
+      await recordInIncident(group, ports.incidents);
+      continue;
+    }
     const notification = ports.buildNotification({
       diagnoses: group.diagnoses,
       mode: settings.mode,

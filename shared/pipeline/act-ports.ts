@@ -89,7 +89,7 @@ export function createActPorts(deps: ActDependencies): ActPorts {
     executeCopy: (plan: CopyingPlan) => executeCopyInPlace(deps.s3, plan, pacing),
     causeSignature,
     buildNotification,
-    notify: (notification) => deps.notifier.notify(notification),
+    notify: (notification, options) => deps.notifier.notify(notification, options),
     deadLetters: deps.deadLetters,
     log: deps.log,
   };
