@@ -41,6 +41,29 @@ export type DeliveryResult<T> =
   | { ok: true; value: T; attempts: number }
   | { ok: false; failure: DeliveryFailure };
 
+/**
+ * A delivery that did not go through, after the retries: what failed, with which code and status, and
+ * whether trying again later can help. The message never holds the URL or a token.
+ */
+export class DeliveryError extends Error {
+  readonly code: string;
+  readonly status: number | undefined;
+  /** True when retrying cannot help (revoked webhook, bad token, unknown channel). */
+  readonly permanent: boolean;
+  readonly attempts: number;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(what: string, failure: Omit<DeliveryFailure, 'cause'>, options?: ErrorOptions) {
+    const status = failure.status !== undefined ? ` (HTTP ${failure.status})` : '';
+    super(`${what} failed: ${failure.code}${status} after ${failure.attempts} attempt(s)`, options);
+    this.code = failure.code;
+    this.status = failure.status;
+    this.permanent = failure.permanent;
+    this.attempts = failure.attempts;
+    this.retryAfterSeconds = failure.retryAfterSeconds;
+  }
+}
+
 export interface HttpRequest {
   url: string;
   headers: Record<string, string>;

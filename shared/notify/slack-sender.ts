@@ -7,6 +7,8 @@
  */
 import {
   type AttemptVerdict,
+  DeliveryError,
+  type DeliveryFailure,
   type DeliveryOptions,
   postWithRetry,
   safeCode,
@@ -26,36 +28,11 @@ const TRANSIENT_API_ERRORS = new Set([
 
 export type SlackOperation = 'chat.postMessage' | 'chat.update' | 'incoming webhook';
 
-export class SlackDeliveryError extends Error {
+export class SlackDeliveryError extends DeliveryError {
   override readonly name = 'SlackDeliveryError';
-  readonly code: string;
-  readonly status: number | undefined;
-  /** True when retrying cannot help (revoked webhook, bad token, unknown channel). */
-  readonly permanent: boolean;
-  readonly attempts: number;
-  readonly retryAfterSeconds: number | undefined;
 
-  constructor(
-    operation: SlackOperation,
-    failure: {
-      code: string;
-      status?: number;
-      permanent: boolean;
-      attempts: number;
-      retryAfterSeconds?: number;
-    },
-    options?: ErrorOptions,
-  ) {
-    const status = failure.status !== undefined ? ` (HTTP ${failure.status})` : '';
-    super(
-      `Slack ${operation} failed: ${failure.code}${status} after ${failure.attempts} attempt(s)`,
-      options,
-    );
-    this.code = failure.code;
-    this.status = failure.status;
-    this.permanent = failure.permanent;
-    this.attempts = failure.attempts;
-    this.retryAfterSeconds = failure.retryAfterSeconds;
+  constructor(operation: SlackOperation, failure: Omit<DeliveryFailure, 'cause'>, options?: ErrorOptions) {
+    super(`Slack ${operation}`, failure, options);
   }
 }
 

@@ -3,7 +3,14 @@
  * relays, an in-house endpoint): the notification document as a JSON POST, with the same retry rules as
  * Slack. The URL usually holds a secret, so it never appears in an error message.
  */
-import { type AttemptVerdict, type DeliveryOptions, postWithRetry, statusVerdict } from './http-delivery.js';
+import {
+  type AttemptVerdict,
+  DeliveryError,
+  type DeliveryFailure,
+  type DeliveryOptions,
+  postWithRetry,
+  statusVerdict,
+} from './http-delivery.js';
 import type { Notification } from './notification.js';
 import { type NotificationDocument, notificationDocument } from './notification-document.js';
 import { renderNotificationText } from './notification-text.js';
@@ -11,31 +18,11 @@ import { renderNotificationText } from './notification-text.js';
 /** Enough objects for a reader to see the pattern; the count says how many there are. */
 const WEBHOOK_MAX_OBJECTS = 100;
 
-export class WebhookDeliveryError extends Error {
+export class WebhookDeliveryError extends DeliveryError {
   override readonly name = 'WebhookDeliveryError';
-  readonly code: string;
-  readonly status: number | undefined;
-  readonly permanent: boolean;
-  readonly attempts: number;
-  readonly retryAfterSeconds: number | undefined;
 
-  constructor(
-    failure: {
-      code: string;
-      status?: number;
-      permanent: boolean;
-      attempts: number;
-      retryAfterSeconds?: number;
-    },
-    options?: ErrorOptions,
-  ) {
-    const status = failure.status !== undefined ? ` (HTTP ${failure.status})` : '';
-    super(`webhook delivery failed: ${failure.code}${status} after ${failure.attempts} attempt(s)`, options);
-    this.code = failure.code;
-    this.status = failure.status;
-    this.permanent = failure.permanent;
-    this.attempts = failure.attempts;
-    this.retryAfterSeconds = failure.retryAfterSeconds;
+  constructor(failure: Omit<DeliveryFailure, 'cause'>, options?: ErrorOptions) {
+    super('webhook delivery', failure, options);
   }
 }
 
