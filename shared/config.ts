@@ -72,6 +72,8 @@ export interface ActConfig {
   autoRetrigger: string[];
   maxCopiesPerObject: number;
   copyRatePerSecond: number;
+  /** An open incident's Slack message is edited at most this often. */
+  slackUpdateIntervalMs: number;
   slackSecret?: string;
   slackChannel?: string;
   webhookSecret?: string;
@@ -106,9 +108,36 @@ export function loadActConfig(env: Env): ActConfig {
     autoRetrigger: list(env, 'AUTO_RETRIGGER'),
     maxCopiesPerObject: positiveInt(env, 'MAX_COPIES_PER_OBJECT', 1),
     copyRatePerSecond: positiveInt(env, 'COPY_RATE_PER_SECOND', 50),
+    slackUpdateIntervalMs: nonNegativeInt(env, 'SLACK_UPDATE_INTERVAL_SECONDS', 300) * 1000,
     ...(slackSecret ? { slackSecret } : {}),
     ...(slackChannel ? { slackChannel } : {}),
     ...(webhookSecret ? { webhookSecret } : {}),
     ...(destinationReadRoleArn ? { destinationReadRoleArn } : {}),
+  };
+}
+
+export interface SweepConfig extends ActConfig {
+  accountId: string;
+  redriveBucket: string;
+  batchRoleArn: string;
+  /** Up to this many objects an incident is re-driven by copies in place; above, by one Batch Replication job. */
+  copyThreshold: number;
+  /** SNS gets a still-open digest of an incident at most this often. */
+  digestIntervalMs: number;
+  /** Re-driven objects whose replication status is read before an incident is resolved. */
+  spotCheck: number;
+}
+
+export function loadSweepConfig(env: Env): SweepConfig {
+  // The sweep dead-letters through Lambda's own failure destination, not by hand.
+  const act = loadActConfig({ ...env, DEAD_LETTER_QUEUE_URL: env.DEAD_LETTER_QUEUE_URL ?? '-' });
+  return {
+    ...act,
+    accountId: required(env, 'ACCOUNT_ID'),
+    redriveBucket: required(env, 'REDRIVE_BUCKET'),
+    batchRoleArn: required(env, 'BATCH_ROLE_ARN'),
+    copyThreshold: nonNegativeInt(env, 'COPY_THRESHOLD', 1000),
+    digestIntervalMs: nonNegativeInt(env, 'DIGEST_INTERVAL_SECONDS', 3600) * 1000,
+    spotCheck: positiveInt(env, 'SPOT_CHECK', 5),
   };
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadActConfig, loadDiagnoseConfig, parseMode } from '../../shared/config.js';
+import {
+  ConfigError,
+  loadActConfig,
+  loadDiagnoseConfig,
+  loadSweepConfig,
+  parseMode,
+} from '../../shared/config.js';
 
 const base = {
   AWS_REGION: 'us-east-1',
@@ -68,6 +74,7 @@ describe('act function configuration', () => {
       autoRetrigger: [],
       maxCopiesPerObject: 1,
       copyRatePerSecond: 50,
+      slackUpdateIntervalMs: 300_000,
     });
   });
 
@@ -107,5 +114,55 @@ describe('act function configuration', () => {
     expect(() => loadActConfig({ ...act, COPY_RATE_PER_SECOND: '0' })).toThrow(
       'COPY_RATE_PER_SECOND must be at least 1',
     );
+  });
+});
+
+describe('sweep function configuration', () => {
+  const sweep = {
+    AWS_REGION: 'us-east-1',
+    TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:doctor',
+    LEDGER_TABLE: 'doctor-ledger',
+    MODE_PARAMETER_NAME: '/s3-replication-doctor/prod/mode',
+    ACCOUNT_ID: '123456789012',
+    REDRIVE_BUCKET: 'doctor-redrive',
+    BATCH_ROLE_ARN: 'arn:aws:iam::123456789012:role/doctor-batch',
+  };
+
+  it('defaults to copies up to 1,000 objects, hourly digests, 5-minute Slack updates and 5 spot checks', () => {
+    expect(loadSweepConfig(sweep)).toMatchObject({
+      accountId: '123456789012',
+      redriveBucket: 'doctor-redrive',
+      batchRoleArn: sweep.BATCH_ROLE_ARN,
+      copyThreshold: 1000,
+      digestIntervalMs: 3_600_000,
+      slackUpdateIntervalMs: 300_000,
+      spotCheck: 5,
+      fallbackMode: 'plan',
+    });
+  });
+
+  it.each(['ACCOUNT_ID', 'REDRIVE_BUCKET', 'BATCH_ROLE_ARN', 'LEDGER_TABLE'])(
+    'fails fast naming a missing %s',
+    (name) => {
+      expect(() => loadSweepConfig({ ...sweep, [name]: '' })).toThrow(
+        `missing required environment variable ${name}`,
+      );
+    },
+  );
+
+  it('reads the thresholds in seconds and counts', () => {
+    const config = loadSweepConfig({
+      ...sweep,
+      COPY_THRESHOLD: '0',
+      DIGEST_INTERVAL_SECONDS: '600',
+      SLACK_UPDATE_INTERVAL_SECONDS: '60',
+      SPOT_CHECK: '2',
+    });
+    expect(config).toMatchObject({
+      copyThreshold: 0,
+      digestIntervalMs: 600_000,
+      slackUpdateIntervalMs: 60_000,
+      spotCheck: 2,
+    });
   });
 });
