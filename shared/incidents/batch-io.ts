@@ -1,0 +1,146 @@
+/**
+ * Many items at once: BatchWriteItem 25 per call and BatchGetItem 100 per call (DynamoDB's limits), a few
+ * calls at a time. Items DynamoDB leaves unprocessed (throttling) are sent again with exponential backoff;
+ * past the bound the call fails with a typed error so the records are retried from their queue rather than
+ * half-recorded without anyone knowing.
+ */
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Values } from '../ledger/update-expression.js';
+import { IncidentStoreError } from './errors.js';
+
+export const BATCH_WRITE_LIMIT = 25;
+export const BATCH_GET_LIMIT = 100;
+
+export interface BatchWriteOptions {
+  /** Calls in flight at once. */
+  concurrency: number;
+  /** Calls per chunk, the first included, before giving up on unprocessed items. */
+  maxAttempts: number;
+  /** First backoff; doubled on every retry, capped at `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_BATCH_WRITE: BatchWriteOptions = {
+  concurrency: 4,
+  maxAttempts: 8,
+  baseDelayMs: 50,
+  maxDelayMs: 2_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+type WriteRequest = { PutRequest: { Item: Values } };
+
+async function writeChunk(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  items: Values[],
+  options: BatchWriteOptions,
+): Promise<void> {
+  let pending: WriteRequest[] = items.map((item) => ({ PutRequest: { Item: item } }));
+  for (let attempt = 1; ; attempt += 1) {
+    let unprocessed: WriteRequest[];
+    try {
+      const output = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      unprocessed = (output.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+    } catch (error) {
+      throw new IncidentStoreError(`writing incident objects to table ${table} failed`, { cause: error });
+    }
+    if (unprocessed.length === 0) return;
+    if (attempt >= options.maxAttempts) {
+      throw new IncidentStoreError(
+        `${unprocessed.length} incident objects were still unprocessed by table ${table} after ${attempt} attempts`,
+      );
+    }
+    pending = unprocessed;
+    await options.sleep(Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
+  }
+}
+
+export async function putInBatches(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  items: readonly Values[],
+  options: BatchWriteOptions,
+): Promise<void> {
+  await runPool(chunked(items, BATCH_WRITE_LIMIT), options.concurrency, (chunk) =>
+    writeChunk(doc, table, chunk, options),
+  );
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+async function getChunk(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: Values[],
+  options: BatchWriteOptions,
+): Promise<Values[]> {
+  const found: Values[] = [];
+  let pending = keys;
+  for (let attempt = 1; ; attempt += 1) {
+    let unprocessed: Values[];
+    try {
+      const output = await doc.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...((output.Responses?.[table] ?? []) as Values[]));
+      unprocessed = (output.UnprocessedKeys?.[table]?.Keys ?? []) as Values[];
+    } catch (error) {
+      throw new IncidentStoreError(`reading incident objects from table ${table} failed`, { cause: error });
+    }
+    if (unprocessed.length === 0) return found;
+    if (attempt >= options.maxAttempts) {
+      throw new IncidentStoreError(
+        `${unprocessed.length} incident objects were still unread by table ${table} after ${attempt} attempts`,
+      );
+    }
+    pending = unprocessed;
+    await options.sleep(Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
+  }
+}
+
+/** The items of these keys that exist, in no particular order. */
+export async function getInBatches(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Values[],
+  options: BatchWriteOptions,
+): Promise<Values[]> {
+  const found: Values[] = [];
+  await runPool(chunked(keys, BATCH_GET_LIMIT), options.concurrency, async (chunk) => {
+    found.push(...(await getChunk(doc, table, chunk, options)));
+  });
+  return found;
+}
+
+/** Runs `work` over every input with at most `concurrency` in flight; the first error stops new work. */
+export async function runPool<T>(
+  inputs: readonly T[],
+  concurrency: number,
+  work: (input: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < inputs.length) {
+      const input = inputs[next] as T;
+      next += 1;
+      try {
+        await work(input);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, inputs.length)) }, worker);
+  const results = await Promise.allSettled(workers);
+  const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (rejected) throw rejected.reason;
+}
