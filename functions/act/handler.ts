@@ -10,6 +10,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createSqsDeadLetterSink } from '../../shared/aws/dead-letter.js';
 import { createLiveCaller, createReads } from '../../shared/aws/index.js';
 import { loadActConfig } from '../../shared/config.js';
+import { createIncidentStore } from '../../shared/incidents/store.js';
 import { createAttemptLedger } from '../../shared/ledger/index.js';
 import { createSecretResolver } from '../../shared/notify/secrets.js';
 import { actOnDiagnoses } from '../../shared/pipeline/act-on-diagnoses.js';
@@ -23,6 +24,7 @@ import { createModeSource } from '../../shared/remediation/mode.js';
 const config = loadActConfig(process.env);
 const logger = new Logger({ serviceName: 's3-replication-doctor' });
 const { region } = config;
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region }));
 const modeSource = createModeSource({
   ssm: new SSMClient({ region }),
   parameterName: config.modeParameterName,

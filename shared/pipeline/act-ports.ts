@@ -7,6 +7,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DeadLetterSink } from '../aws/dead-letter.js';
 import { diagnose } from '../diagnosis/index.js';
 import type { DiagnosisReads } from '../diagnosis/reads.js';
+import { decideNotices } from '../incidents/notify-policy.js';
+import type { IncidentStore } from '../incidents/types.js';
 import type { AttemptLedger } from '../ledger/index.js';
 import { buildNotification, causeSignature } from '../notify/notification.js';
 import { decideAction } from '../remediation/action-policy.js';
@@ -31,6 +33,8 @@ export interface ActDependencies {
   s3: S3Client;
   pacer?: RequestPacer;
   notifier: Notifier;
+  /** When given, failures with a cause are recorded as incidents (a storm is one incident, one message). */
+  incidents?: { store: IncidentStore; slackUpdateIntervalMs: number };
   deadLetters: DeadLetterSink;
   log: BatchLog;
   /** How long a bucket's "ACLs enabled" answer is reused. Default 5 minutes. */
@@ -58,6 +62,7 @@ export function createActPorts(deps: ActDependencies): ActPorts {
   };
 
   return {
+    ...(deps.incidents ? { incidents: { ...deps.incidents, decideNotices } } : {}),
     async settings() {
       const settings = await deps.settings();
       for (const warning of settings.warnings)

@@ -13,6 +13,7 @@ import { diagnose } from '../../shared/diagnosis/index.js';
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import { parseEvents } from '../../shared/events/index.js';
 import type { ReplicationFailure } from '../../shared/events/types.js';
+import { createIncidentStore } from '../../shared/incidents/store.js';
 import { createAttemptLedger } from '../../shared/ledger/index.js';
 import type { Notification } from '../../shared/notify/notification.js';
 import { actOnDiagnoses } from '../../shared/pipeline/act-on-diagnoses.js';
@@ -59,6 +60,8 @@ afterAll(async () => {
 });
 
 interface Setup {
+  /** Record failures with a cause as incidents, with this Slack edit interval. */
+  incidents?: { slackUpdateIntervalMs: number };
   settings?: ActionSettings;
   /** What a fresh diagnosis sees now. */
   now?: string;
@@ -68,7 +71,9 @@ interface Setup {
 async function setup(options: Setup = {}) {
   const table = await dynamo.createLedgerTable();
   const ledger = createAttemptLedger(dynamo.doc, table, { maxCopiesPerObject: 1 });
+  const store = createIncidentStore(dynamo.doc, table);
   const sent: Notification[] = [];
+  const slackEdits: string[] = [];
   const letters: DeadLetter[] = [];
   const ports = createActPorts({
     settings: async () => ({
@@ -80,14 +85,21 @@ async function setup(options: Setup = {}) {
       cacheTtlMs: 0,
     }),
     ledger,
+    ...(options.incidents
+      ? { incidents: { store, slackUpdateIntervalMs: options.incidents.slackUpdateIntervalMs } }
+      : {}),
     s3: new S3Client({ region: 'us-east-1' }),
     pacer: new RequestPacer({ ratePerSecond: 10_000 }),
     notifier: {
-      async notify(notification) {
+      async notify(notification, notifyOptions) {
+        if (notifyOptions?.slackMessage) {
+          slackEdits.push(notifyOptions.slackMessage.ts);
+          return { delivered: ['slack'], failed: [] };
+        }
         sent.push(notification);
         return options.deliver === false
           ? { delivered: [], failed: [{ channel: 'sns', error: 'unavailable', permanent: false }] }
-          : { delivered: ['sns'], failed: [] };
+          : { delivered: ['sns', 'slack'], failed: [], slack: { ts: '1732521600.000100', channel: 'C123' } };
       },
     },
     deadLetters: {
@@ -97,7 +109,7 @@ async function setup(options: Setup = {}) {
     },
     log: { info() {}, warn() {}, error() {} },
   });
-  return { ports, ledger, sent, letters };
+  return { ports, ledger, store, sent, letters, slackEdits };
 }
 
 async function diagnosisOf(name: string, failure = failureOf(name)): Promise<Diagnosis> {
@@ -257,5 +269,67 @@ describe('acting on diagnoses', () => {
     ]);
     expect(outcome.retryMessageIds).toEqual(['m1']);
     expect(outcome.counts).toMatchObject({ deadLettered: 1, retried: 1, notified: 0 });
+  });
+
+  describe('with incidents', () => {
+    const broken = failureOf(BROKEN);
+    const stormBatch = async (batch: number, size: number, diagnosis: Diagnosis) =>
+      Array.from({ length: size }, (_, i) => {
+        const key = `storm/${batch}/${i}.bin`;
+        return message(
+          `b${batch}-${i}`,
+          { ...broken, key, versionId: `v${batch}-${i}` },
+          {
+            ...diagnosis,
+            failure: { ...diagnosis.failure, key, versionId: `v${batch}-${i}` },
+          },
+        );
+      });
+
+    it('makes a storm one incident: one opening notice, every object in the ledger, Slack edited in place', async () => {
+      // Prepare: Slack edits allowed every time (interval 0), to count them
+      const { ports, store, sent, slackEdits } = await setup({ incidents: { slackUpdateIntervalMs: 0 } });
+      const diagnosis = await diagnosisOf(BROKEN);
+
+      // Act: 4 batches of 50 failures with one cause
+      const outcomes = [];
+      for (let batch = 0; batch < 4; batch++)
+        outcomes.push(await actOnDiagnoses(await stormBatch(batch, 50, diagnosis), ports));
+
+      // Assess
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.incident).toMatchObject({ state: 'opened', count: 50 });
+      expect(sent[0]?.title).toMatch(/^Incident opened: /);
+      expect(slackEdits).toEqual(['1732521600.000100', '1732521600.000100', '1732521600.000100']);
+      expect(outcomes.map((o) => o.counts.recorded)).toEqual([50, 50, 50, 50]);
+      const [incident] = await store.listOpen();
+      expect(incident).toMatchObject({ count: 200, slack: { ts: '1732521600.000100', channel: 'C123' } });
+      expect(await store.countObjects(incident?.incidentId ?? '')).toBe(200);
+    });
+
+    it('edits the Slack message at most once per interval', async () => {
+      const { ports, sent, slackEdits } = await setup({ incidents: { slackUpdateIntervalMs: 3_600_000 } });
+      const diagnosis = await diagnosisOf(BROKEN);
+
+      for (let batch = 0; batch < 4; batch++)
+        await actOnDiagnoses(await stormBatch(batch, 20, diagnosis), ports);
+
+      expect(sent).toHaveLength(1);
+      expect(slackEdits).toEqual([]);
+    });
+
+    it('keeps notifying directly what opens no incident: a planned copy in place', async () => {
+      const { ports, sent, store } = await setup({
+        incidents: { slackUpdateIntervalMs: 0 },
+        settings: { mode: 'plan', autoRetrigger: [] },
+      });
+      currentVersionIs(VERSION);
+
+      const outcome = await actOnDiagnoses([message('m1', fixedFailure, await diagnosisOf(FIXED))], ports);
+
+      expect(outcome.counts).toMatchObject({ planned: 1, recorded: 0 });
+      expect(sent[0]?.incident).toBeUndefined();
+      expect(await store.listOpen()).toEqual([]);
+    });
   });
 });
