@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseMode } from '../config.js';
 import { runDemo } from './commands/demo.js';
 import { runDiagnose } from './commands/diagnose.js';
+import { INCIDENTS_USAGE, runIncidents } from './commands/incidents.js';
 import { runNotifyPreview } from './commands/notify.js';
 import { runRetrigger } from './commands/retrigger.js';
 import { runSnapshot } from './commands/snapshot.js';
@@ -25,6 +26,7 @@ Usage:
   s3-replication-doctor retrigger --bucket B --key K [--version-id V] [--execute] [--region R]
       Re-trigger replication of one object by copying it in place. Dry run by default: prints the exact
       CopyObject request, or why it would refuse. --execute copies. Honours AWS_ENDPOINT_URL_S3.
+${INCIDENTS_USAGE}
 
 Exit status: 0 done; 1 the diagnosis could not finish (AWS unavailable); 2 bad usage or invalid input.`;
 
@@ -120,6 +122,8 @@ async function dispatch(command: string | undefined, args: string[], io: CliIo):
         io,
       );
     }
+    case 'incidents':
+      return runIncidents(args, io);
     case 'demo': {
       const flags = parseFlags(args, { out: 'string', scenarios: 'string' });
       return runDemo(

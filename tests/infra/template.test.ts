@@ -10,7 +10,7 @@ import { parseSnapshot, snapshotReads } from '../../shared/aws/index.js';
 import { LIVE_COMMANDS } from '../../shared/aws/live-commands.js';
 import type { Mode } from '../../shared/config.js';
 import { REPLICATION_EVENT_NAMES } from '../../shared/events/types.js';
-import { LEDGER_TABLE_DEFINITION, LEDGER_TTL_ATTRIBUTE } from '../../shared/ledger/table.js';
+import { LEDGER_GSI1, LEDGER_TABLE_DEFINITION, LEDGER_TTL_ATTRIBUTE } from '../../shared/ledger/table.js';
 import { DIAGNOSIS_EVENT, INTAKE_EVENT } from '../../shared/pipeline/bus-events.js';
 import { diagnoseQueueBatch } from '../../shared/pipeline/diagnose-queue-batch.js';
 import { parseActionSettings } from '../../shared/remediation/mode.js';
@@ -46,6 +46,11 @@ const CONFIGURED = {
   autoRetrigger: 'DstPutObjectNotPermitted,DstObjectHardDeleted',
   maxCopiesPerObject: '2',
   copyRatePerSecond: '20',
+  sweepSchedule: 'rate(15 minutes)',
+  copyThreshold: '500',
+  slackUpdateIntervalSeconds: '120',
+  digestIntervalSeconds: '7200',
+  spotCheck: '10',
 };
 
 // The secret stores the other way round (a JSON field of a secret, an SSM parameter named without its
@@ -290,6 +295,8 @@ const DEPLOYED_VALUES: Record<string, string> = {
   'ref:NotificationTopic': `arn:aws:sns:us-east-1:123456789012:s3-replication-doctor-${STAGE}-notifications`,
   'ref:LedgerTable': `s3-replication-doctor-${STAGE}-ledger`,
   'ref:ModeParameter': `/s3-replication-doctor/${STAGE}/mode`,
+  'ref:RedriveBucket': `s3-replication-doctor-${STAGE}-redrivebucket-1a2b3c4d5e6f`,
+  'BatchReplicationRole.Arn': `arn:aws:iam::123456789012:role/s3-replication-doctor-${STAGE}-BatchReplicationRole-AbCdEf`,
 };
 
 function functionVariables(resolver: TemplateResolver, logicalId: string): Record<string, unknown> {
@@ -301,10 +308,11 @@ function functionEnvironment(resolver: TemplateResolver, logicalId: string): Rec
   return Object.fromEntries(
     Object.entries(functionVariables(resolver, logicalId)).map(([name, value]) => {
       if (typeof value !== 'string') throw new Error(`${logicalId} ${name} is not a string`);
-      if (!value.startsWith('ref:')) return [name, value];
       const deployed = DEPLOYED_VALUES[value];
-      if (deployed === undefined) throw new Error(`${logicalId} ${name}: no deployed value for ${value}`);
-      return [name, deployed];
+      if (deployed !== undefined) return [name, deployed];
+      if (value.startsWith('ref:') || /^[A-Z]\w+\.Arn$/.test(value))
+        throw new Error(`${logicalId} ${name}: no deployed value for ${value}`);
+      return [name, value];
     }),
   );
 }
@@ -478,6 +486,7 @@ describe('the packaged stack', () => {
       MODE: 'plan',
       DESTINATION_READ_ROLE_ARN: '',
       POWERTOOLS_SERVICE_NAME: 's3-replication-doctor',
+      POWERTOOLS_METRICS_NAMESPACE: 'S3ReplicationDoctor',
       LOG_LEVEL: 'INFO',
     });
     const configuredVariables = (
@@ -497,7 +506,7 @@ describe('the packaged stack', () => {
     );
   });
 
-  it('outputs the bus, the queues, the notification topic, the ledger table and the mode parameter', () => {
+  it('outputs the bus, the queues, the topic, the ledger table, the mode parameter and the re-drive resources', () => {
     const output = (name: string) => cfn.resolve(template.Outputs?.[name]?.Value);
     expect(Object.keys(template.Outputs ?? {})).toEqual(
       expect.arrayContaining([
@@ -511,6 +520,7 @@ describe('the packaged stack', () => {
         'RuleTargetDeadLetterQueueUrl',
         'ActQueueUrl',
         'ActDeadLetterQueueUrl',
+        'SweepDeadLetterQueueUrl',
       ]),
     );
     expect(output('IntakeQueueArn')).toBe('IntakeQueue.Arn');
@@ -518,6 +528,9 @@ describe('the packaged stack', () => {
     expect(output('NotificationTopicArn')).toBe('ref:NotificationTopic');
     expect(output('LedgerTableName')).toBe('ref:LedgerTable');
     expect(output('ModeParameterName')).toBe('ref:ModeParameter');
+    expect(output('SweepDeadLetterQueueUrl')).toBe('ref:SweepDeadLetterQueue');
+    expect(output('RedriveBucketName')).toBe('ref:RedriveBucket');
+    expect(output('BatchReplicationRoleArn')).toBe('BatchReplicationRole.Arn');
   });
 });
 
@@ -704,9 +717,19 @@ describe('ReplicationEventsRule', () => {
     expect(matchesEventPattern(rulePattern('ReplicationEventsRule'), event)).toBe(false);
   });
 
-  it('is one of exactly two rules, and every rule has a target (no rule is left without one)', () => {
+  it('is one of exactly two rules on the bus, besides the sweep schedule, and every rule has a target', () => {
     const rules = cfn.resourcesOfType('AWS::Events::Rule');
-    expect(rules.map((rule) => rule.logicalId).sort()).toEqual(['DiagnosedRule', 'ReplicationEventsRule']);
+    expect(
+      rules
+        .filter((rule) => rule.Properties.EventBusName === 'ref:EventBus')
+        .map((rule) => rule.logicalId)
+        .sort(),
+    ).toEqual(['DiagnosedRule', 'ReplicationEventsRule']);
+    expect(rules.map((rule) => rule.logicalId).sort()).toEqual([
+      'DiagnosedRule',
+      'ReplicationEventsRule',
+      'SweepEventsRuleSchedule1',
+    ]);
     for (const rule of rules) expect((rule.Properties.Targets as unknown[]).length).toBeGreaterThan(0);
   });
 });
@@ -901,7 +924,10 @@ describe('act function', () => {
       AUTO_RETRIGGER: '',
       MAX_COPIES_PER_OBJECT: '1',
       COPY_RATE_PER_SECOND: '50',
+      SLACK_UPDATE_INTERVAL_SECONDS: '300',
+      DIGEST_INTERVAL_SECONDS: '3600',
       POWERTOOLS_SERVICE_NAME: 's3-replication-doctor',
+      POWERTOOLS_METRICS_NAMESPACE: 'S3ReplicationDoctor',
       LOG_LEVEL: 'INFO',
     });
   });
@@ -916,6 +942,8 @@ describe('act function', () => {
       AUTO_RETRIGGER: CONFIGURED.autoRetrigger,
       MAX_COPIES_PER_OBJECT: CONFIGURED.maxCopiesPerObject,
       COPY_RATE_PER_SECOND: CONFIGURED.copyRatePerSecond,
+      SLACK_UPDATE_INTERVAL_SECONDS: CONFIGURED.slackUpdateIntervalSeconds,
+      DIGEST_INTERVAL_SECONDS: CONFIGURED.digestIntervalSeconds,
     });
   });
 
@@ -1027,17 +1055,270 @@ describe('mode parameter', () => {
     }
   });
 
-  it('is the parameter the act function is told about and may read', () => {
-    expect(functionVariables(cfn, 'ActLambdaFunction').MODE_PARAMETER_NAME).toBe('ref:ModeParameter');
+  it('is the parameter the act and sweep functions are told about and may read', () => {
     const { Name } = props(cfn, 'ModeParameter');
+    for (const [fn, role] of [
+      ['ActLambdaFunction', 'ActRole'],
+      ['SweepLambdaFunction', 'SweepRole'],
+    ] as const) {
+      expect(functionVariables(cfn, fn).MODE_PARAMETER_NAME, fn).toBe('ref:ModeParameter');
+      expect(
+        resourcesOf(statementBySid(statements(cfn, `${role}.Policies`, template), 'ReadModeParameter')),
+        role,
+      ).toEqual([`arn:aws:ssm:us-east-1:123456789012:parameter${String(Name)}`]);
+    }
+  });
+});
+
+describe('sweep function', () => {
+  const SWEEP = 'SweepLambdaFunction';
+
+  /** Seconds between two runs of a `rate(...)` schedule expression. */
+  function rateSeconds(expression: unknown): number {
+    const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(String(expression));
+    if (!match) throw new Error(`not a rate expression: ${String(expression)}`);
+    const unit = { minute: 60, hour: 3600, day: 86400 }[match[2] as 'minute' | 'hour' | 'day'];
+    return Number(match[1]) * unit;
+  }
+
+  const scheduleRules = (resolver: TemplateResolver) =>
+    resolver
+      .resourcesOfType('AWS::Events::Rule')
+      .filter((rule) => rule.Properties.ScheduleExpression !== undefined);
+
+  it('runs the bundled ESM handler on nodejs22.x, arm64, with its own role, 15 minutes and one instance at a time', () => {
+    const fn = props(cfn, SWEEP);
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('functions/sweep/handler.handler');
+    expect(fn.MemorySize).toBe(1024);
+    expect(fn.Timeout).toBe(900);
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
+    expect(fn.Role).toBe('SweepRole.Arn');
+  });
+
+  it('runs every 5 minutes by default, and on the configured schedule when one is given', () => {
+    const [rule, ...others] = scheduleRules(cfn);
+    expect(others).toEqual([]);
+    expect(rule?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [expect.objectContaining({ Arn: `${SWEEP}.Arn` })],
+    });
+    expect(rule?.Properties.EventBusName).toBeUndefined();
+    expect(scheduleRules(configured).map((item) => item.Properties.ScheduleExpression)).toEqual([
+      CONFIGURED.sweepSchedule,
+    ]);
+  });
+
+  it('may be invoked by its schedule rule alone', () => {
+    const permissions = cfn
+      .resourcesOfType('AWS::Lambda::Permission')
+      .map((permission) => permission.Properties)
+      .filter((permission) => permission.FunctionName === `${SWEEP}.Arn`);
+    expect(permissions).toEqual([
+      {
+        FunctionName: `${SWEEP}.Arn`,
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: `${scheduleRules(cfn)[0]?.logicalId}.Arn`,
+      },
+    ]);
+  });
+
+  it('is not retried when it fails, which sends the invocation to its dead-letter queue', () => {
+    const [config, ...others] = cfn
+      .resourcesOfType('AWS::Lambda::EventInvokeConfig')
+      .filter((item) => item.Properties.FunctionName === `ref:${SWEEP}`);
+    expect(others).toEqual([]);
+    expect(config?.Properties).toMatchObject({
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: 'SweepDeadLetterQueue.Arn' } },
+    });
+    expect(config?.Properties.DestinationConfig).not.toHaveProperty('OnSuccess');
+  });
+
+  it('drops a sweep throttled by a running one within one default interval, so sweeps never pile up', () => {
+    const [config] = cfn
+      .resourcesOfType('AWS::Lambda::EventInvokeConfig')
+      .filter((item) => item.Properties.FunctionName === `ref:${SWEEP}`);
+    const maximumAge = config?.Properties.MaximumEventAgeInSeconds as number;
+    // Lambda accepts 60 s to 6 hours; without a bound a throttled event is retried for the full 6 hours.
+    expect(maximumAge).toBeGreaterThanOrEqual(60);
+    expect(maximumAge).toBeLessThanOrEqual(rateSeconds(scheduleRules(cfn)[0]?.Properties.ScheduleExpression));
+  });
+
+  it('gets every resource it uses and the default settings through the environment', () => {
+    expect(functionVariables(cfn, SWEEP)).toEqual({
+      LEDGER_TABLE: 'ref:LedgerTable',
+      TOPIC_ARN: 'ref:NotificationTopic',
+      MODE_PARAMETER_NAME: 'ref:ModeParameter',
+      MODE: 'plan',
+      AUTO_RETRIGGER: '',
+      SLACK_SECRET: '',
+      SLACK_CHANNEL: '',
+      WEBHOOK_SECRET: '',
+      DESTINATION_READ_ROLE_ARN: '',
+      REDRIVE_BUCKET: 'ref:RedriveBucket',
+      BATCH_ROLE_ARN: 'BatchReplicationRole.Arn',
+      ACCOUNT_ID: '123456789012',
+      COPY_THRESHOLD: '1000',
+      SLACK_UPDATE_INTERVAL_SECONDS: '300',
+      DIGEST_INTERVAL_SECONDS: '3600',
+      SPOT_CHECK: '5',
+      COPY_RATE_PER_SECOND: '50',
+      MAX_COPIES_PER_OBJECT: '1',
+      POWERTOOLS_SERVICE_NAME: 's3-replication-doctor',
+      POWERTOOLS_METRICS_NAMESPACE: 'S3ReplicationDoctor',
+      LOG_LEVEL: 'INFO',
+    });
+  });
+
+  it('gets the configured settings, and references to the secrets rather than the secrets', () => {
+    expect(functionVariables(configured, SWEEP)).toMatchObject({
+      MODE: 'auto',
+      AUTO_RETRIGGER: CONFIGURED.autoRetrigger,
+      SLACK_SECRET: CONFIGURED.slackSecret,
+      SLACK_CHANNEL: CONFIGURED.slackChannel,
+      WEBHOOK_SECRET: CONFIGURED.webhookSecret,
+      DESTINATION_READ_ROLE_ARN: CONFIGURED.destinationReadRoleArn,
+      COPY_THRESHOLD: CONFIGURED.copyThreshold,
+      SLACK_UPDATE_INTERVAL_SECONDS: CONFIGURED.slackUpdateIntervalSeconds,
+      DIGEST_INTERVAL_SECONDS: CONFIGURED.digestIntervalSeconds,
+      SPOT_CHECK: CONFIGURED.spotCheck,
+      COPY_RATE_PER_SECOND: CONFIGURED.copyRatePerSecond,
+      MAX_COPIES_PER_OBJECT: CONFIGURED.maxCopiesPerObject,
+    });
+  });
+
+  it('shares the incident notification intervals and the metrics namespace with the act function', () => {
+    for (const resolver of [cfn, configured]) {
+      const act = functionVariables(resolver, 'ActLambdaFunction');
+      const sweep = functionVariables(resolver, SWEEP);
+      for (const name of [
+        'SLACK_UPDATE_INTERVAL_SECONDS',
+        'DIGEST_INTERVAL_SECONDS',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'MODE',
+        'AUTO_RETRIGGER',
+        'SLACK_SECRET',
+        'SLACK_CHANNEL',
+        'WEBHOOK_SECRET',
+      ])
+        expect(sweep[name], name).toBe(act[name]);
+    }
+    expect(functionVariables(cfn, 'DiagnoseLambdaFunction').POWERTOOLS_METRICS_NAMESPACE).toBe(
+      'S3ReplicationDoctor',
+    );
+  });
+
+  it('keeps the function logs for 30 days', () => {
+    expect(props(cfn, 'SweepLogGroup').RetentionInDays).toBe(30);
+  });
+
+  it('packages a self-contained bundle whose handler loads with the environment the stack gives it', async () => {
+    const zip = join(ROOT, '.serverless', 'sweep.zip');
+    expect(await loadedHandlerType(zip, 'sweep', functionEnvironment(cfn, SWEEP))).toBe('function');
+    expect(await loadedHandlerType(zip, 'sweep', functionEnvironment(configured, SWEEP))).toBe('function');
+  });
+});
+
+describe('sweep dead-letter queue', () => {
+  it('keeps failed and dropped sweeps for 14 days, encrypted', () => {
+    expect(props(cfn, 'SweepDeadLetterQueue')).toMatchObject({
+      QueueName: `s3-replication-doctor-${STAGE}-sweep-dlq`,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('has no queue policy: only the sweep role, as the function sends its failures, may send to it', () => {
+    const policies = cfn
+      .resourcesOfType('AWS::SQS::QueuePolicy')
+      .filter((policy) => (policy.Properties.Queues as unknown[]).includes('ref:SweepDeadLetterQueue'));
+    expect(policies).toEqual([]);
+    const senders = cfn
+      .resourcesOfType('AWS::IAM::Role')
+      .filter((role) =>
+        statements(cfn, `${role.logicalId}.Policies`, template).some((statement) =>
+          resourcesOf(statement).includes('SweepDeadLetterQueue.Arn'),
+        ),
+      )
+      .map((role) => role.logicalId);
+    expect(senders).toEqual(['SweepRole']);
+  });
+});
+
+describe('re-drive bucket', () => {
+  const REDRIVE_PREFIXES = ['manifests/', 'reports/'];
+
+  it('encrypts with SSE-S3, so Batch Operations reads and writes it without a KMS permission', () => {
+    expect(props(cfn, 'RedriveBucket').BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+  });
+
+  it('blocks every form of public access and disables ACLs', () => {
+    const bucket = props(cfn, 'RedriveBucket');
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+  });
+
+  it('is not versioned and expires manifests and reports after 30 days', () => {
+    const bucket = props(cfn, 'RedriveBucket');
+    expect(bucket.VersioningConfiguration).toBeUndefined();
+    const rules = (bucket.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    const expiring = rules.filter((rule) => rule.ExpirationInDays !== undefined);
     expect(
-      resourcesOf(statementBySid(statements(cfn, 'ActRole.Policies', template), 'ReadModeParameter')),
-    ).toEqual([`arn:aws:ssm:us-east-1:123456789012:parameter${String(Name)}`]);
+      expiring.map((rule) => ({ prefix: rule.Prefix, days: rule.ExpirationInDays, status: rule.Status })),
+    ).toEqual(REDRIVE_PREFIXES.map((prefix) => ({ prefix, days: 30, status: 'Enabled' })));
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Status: 'Enabled',
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      }),
+    );
+  });
+
+  it('refuses every request to the bucket or its files not made over TLS', () => {
+    expect(props(cfn, 'RedriveBucketPolicy').Bucket).toBe('ref:RedriveBucket');
+    expect(statements(cfn, 'RedriveBucketPolicy', template)).toEqual([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: ['RedriveBucket.Arn', 'RedriveBucket.Arn/*'],
+        Condition: { Bool: { 'aws:SecureTransport': false } },
+      },
+    ]);
+  });
+
+  it('is touched, by any role of the stack, only under the prefixes its lifecycle expires', () => {
+    const touched = cfn
+      .resourcesOfType('AWS::IAM::Role')
+      .flatMap((role) => statements(cfn, `${role.logicalId}.Policies`, template))
+      .flatMap(resourcesOf)
+      .filter((resource) => String(resource).startsWith('RedriveBucket.Arn'));
+    expect(touched.length).toBeGreaterThan(0);
+    for (const resource of touched)
+      expect(REDRIVE_PREFIXES.map((prefix) => `RedriveBucket.Arn/${prefix}*`)).toContain(resource);
+  });
+
+  it('is named by CloudFormation (bucket names are global) and handed to the sweep function', () => {
+    expect(props(cfn, 'RedriveBucket').BucketName).toBeUndefined();
+    expect(functionVariables(cfn, 'SweepLambdaFunction').REDRIVE_BUCKET).toBe('ref:RedriveBucket');
   });
 });
 
 describe('encryption at rest', () => {
-  it('encrypts every queue, the notification topic and the ledger table, whatever the configuration', () => {
+  it('encrypts every queue, the notification topic, the ledger table and every bucket, whatever the configuration', () => {
     for (const [resolver] of variants()) {
       const queues = resolver.resourcesOfType('AWS::SQS::Queue');
       expect(queues.length).toBeGreaterThanOrEqual(7);
@@ -1049,6 +1330,14 @@ describe('encryption at rest', () => {
       }
       for (const table of resolver.resourcesOfType('AWS::DynamoDB::Table'))
         expect(table.Properties.SSESpecification, table.logicalId).toEqual({ SSEEnabled: true });
+      const buckets = resolver.resourcesOfType('AWS::S3::Bucket');
+      expect(buckets.map((bucket) => bucket.logicalId)).toContain('RedriveBucket');
+      for (const bucket of buckets)
+        expect(bucket.Properties.BucketEncryption, bucket.logicalId).toEqual({
+          ServerSideEncryptionConfiguration: [
+            expect.objectContaining({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }),
+          ],
+        });
     }
   });
 });
@@ -1067,6 +1356,7 @@ describe('dead-letter alarms', () => {
       'DiagnosisDeadLetterQueue.QueueName',
       'IntakeDeadLetterQueue.QueueName',
       'RuleTargetDeadLetterQueue.QueueName',
+      'SweepDeadLetterQueue.QueueName',
     ]);
   });
 
@@ -1097,11 +1387,13 @@ describe('IAM', () => {
     }
   });
 
-  it('defines no role other than the pipe and function roles written here', () => {
+  it('defines no role other than the pipe, function and Batch Replication roles written here', () => {
     expect(cfn.resourcesOfType('AWS::IAM::Role').map((role) => role.logicalId)).toEqual([
       'IntakePipeRole',
       'DiagnoseRole',
       'ActRole',
+      'BatchReplicationRole',
+      'SweepRole',
     ]);
   });
 
@@ -1116,13 +1408,13 @@ describe('IAM', () => {
     }
   });
 
-  it('lets both function roles make every read call the live gateway can send', () => {
+  it('lets every function role that diagnoses make every read call the live gateway can send', () => {
     for (const [service, commands] of Object.entries(LIVE_COMMANDS)) {
       for (const command of Object.keys(commands ?? {})) {
         const action = IAM_ACTION_OF_COMMAND[`${service}.${command}`];
         expect(action, `${service}.${command} has no IAM action in this test's table`).toBeDefined();
         if (action === null) continue;
-        for (const role of ['DiagnoseRole', 'ActRole'])
+        for (const role of ['DiagnoseRole', 'ActRole', 'SweepRole'])
           expect(statements(cfn, `${role}.Policies`, template).flatMap(actionsOf), role).toContain(action);
       }
     }
@@ -1138,7 +1430,9 @@ describe('IAM', () => {
       /^s3:Put/,
       /^s3:Delete/,
       /^s3:Replicate/,
+      /^s3:(CreateJob|InitiateReplication)$/,
       /^iam:(Put|Create|Update|Attach|Delete|Pass)/,
+      /^dynamodb:/,
     ];
     const READ_ONLY = /^(s3|iam|kms|organizations):(Get|List|Describe)[A-Za-z]+$/;
     // The only actions that are not reads, each pinned to the one resource it may touch.
@@ -1309,7 +1603,7 @@ describe('IAM', () => {
       ...Object.fromEntries(
         ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'].map((action) => [
           `dynamodb:${action}`,
-          ['LedgerTable.Arn', 'LedgerTable.Arn/index/*'],
+          ['LedgerTable.Arn', `LedgerTable.Arn/index/${LEDGER_GSI1}`],
         ]),
       ),
       ...Object.fromEntries(
@@ -1493,6 +1787,291 @@ describe('IAM', () => {
         ['arn:aws:kms:us-east-1:*:key/*'],
         ['arn:aws:kms:us-east-1:*:key/*'],
       ]);
+    });
+  });
+
+  describe('batch replication role', () => {
+    const batchStatements = (resolver: TemplateResolver, source: Template) =>
+      statements(resolver, 'BatchReplicationRole.Policies', source);
+
+    it('trusts only S3 Batch Operations', () => {
+      expect(statements(cfn, 'BatchReplicationRole.AssumeRolePolicyDocument', template)).toEqual([
+        {
+          Sid: 'TrustS3BatchOperations',
+          Effect: 'Allow',
+          Principal: { Service: 'batchoperations.s3.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ]);
+    });
+
+    it("may only initiate replication of this account's objects, read manifests and write reports when no bucket is enrolled", () => {
+      expect(batchStatements(cfn, template)).toEqual([
+        {
+          Sid: 'InitiateReplicationOfSourceObjects',
+          Effect: 'Allow',
+          Action: 's3:InitiateReplication',
+          Resource: 'arn:aws:s3:::*/*',
+          Condition: { StringEquals: { 's3:ResourceAccount': '123456789012' } },
+        },
+        {
+          Sid: 'ReadSourceReplicationConfiguration',
+          Effect: 'Allow',
+          Action: 's3:GetReplicationConfiguration',
+          Resource: 'arn:aws:s3:::*',
+        },
+        {
+          Sid: 'ReadManifests',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectVersion'],
+          Resource: 'RedriveBucket.Arn/manifests/*',
+        },
+        {
+          Sid: 'WriteCompletionReports',
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: 'RedriveBucket.Arn/reports/*',
+        },
+      ]);
+    });
+
+    it('initiates replication in the enrolled buckets only, without a condition, when they are configured', () => {
+      const list = batchStatements(configured, configuredTemplate);
+      const initiate = statementBySid(list, 'InitiateReplicationOfSourceObjects');
+      expect(resourcesOf(initiate)).toEqual([
+        'arn:aws:s3:::my-source-bucket-use1/*',
+        'arn:aws:s3:::second-source-bucket/*',
+      ]);
+      expect(initiate.Condition).toBeUndefined();
+      expect(resourcesOf(statementBySid(list, 'ReadSourceReplicationConfiguration'))).toEqual([
+        'arn:aws:s3:::my-source-bucket-use1',
+        'arn:aws:s3:::second-source-bucket',
+      ]);
+    });
+
+    it('grants nothing else, whatever the configuration', () => {
+      for (const [resolver, source] of variants()) {
+        expect(batchStatements(resolver, source).flatMap(actionsOf).sort()).toEqual([
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:GetReplicationConfiguration',
+          's3:InitiateReplication',
+          's3:PutObject',
+        ]);
+      }
+    });
+
+    it('is passed by the sweep role alone, and only to S3 Batch Operations, whatever the configuration', () => {
+      for (const [resolver, source] of variants()) {
+        const passes = resolver.resourcesOfType('AWS::IAM::Role').flatMap((role) =>
+          statements(resolver, `${role.logicalId}.Policies`, source)
+            .filter((statement) => actionsOf(statement).includes('iam:PassRole'))
+            .map((statement) => ({ role: role.logicalId, statement })),
+        );
+        expect(passes).toEqual([
+          {
+            role: 'SweepRole',
+            statement: {
+              Sid: 'PassBatchReplicationRole',
+              Effect: 'Allow',
+              Action: 'iam:PassRole',
+              Resource: 'BatchReplicationRole.Arn',
+              Condition: { StringEquals: { 'iam:PassedToService': 'batchoperations.s3.amazonaws.com' } },
+            },
+          },
+        ]);
+      }
+    });
+  });
+
+  describe('sweep role', () => {
+    const sweepStatements = (resolver: TemplateResolver, source: Template) =>
+      statements(resolver, 'SweepRole.Policies', source);
+    const actStatements = (resolver: TemplateResolver, source: Template) =>
+      statements(resolver, 'ActRole.Policies', source);
+
+    const READ_ONLY = /^(s3|iam|kms|organizations):(Get|List|Describe)[A-Za-z]+$/;
+    const KEYS_IN_REGION = 'arn:aws:kms:us-east-1:*:key/*';
+    const MODE_PARAMETER_ARN = `arn:aws:ssm:us-east-1:123456789012:parameter/s3-replication-doctor/${STAGE}/mode`;
+    // With no secrets and no enrolled buckets, each statement holding an action that is not a read, and the
+    // only resources it may touch.
+    const NON_READ_RESOURCES: Record<string, unknown[]> = {
+      WriteOwnLogs: ['SweepLogGroup.Arn'],
+      SendFailedSweepsToDeadLetterQueue: ['SweepDeadLetterQueue.Arn'],
+      CopyObjectsInPlace: ['arn:aws:s3:::*/*'],
+      UseObjectKeysThroughS3: [KEYS_IN_REGION],
+      UseLedger: ['LedgerTable.Arn', `LedgerTable.Arn/index/${LEDGER_GSI1}`],
+      WriteRedriveManifests: ['RedriveBucket.Arn/manifests/*'],
+      CreateBatchReplicationJobs: ['*'],
+      PassBatchReplicationRole: ['BatchReplicationRole.Arn'],
+      PublishNotifications: ['ref:NotificationTopic'],
+      ReadModeParameter: [MODE_PARAMETER_ARN],
+    };
+    // Statements the sweep shares with the act function: it copies, records, notifies and reads settings alike.
+    const SHARED_WITH_ACT =
+      /^(CopyObjectsInPlace|UseObjectKeysThroughS3|UseLedger|PublishNotifications|ReadModeParameter|Read(Slack|Webhook)Secret\w*|Decrypt\w+)$/;
+
+    it('trusts only Lambda', () => {
+      expect(statements(cfn, 'SweepRole.AssumeRolePolicyDocument', template)).toEqual([
+        {
+          Sid: 'TrustLambda',
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ]);
+    });
+
+    it('has exactly these statements, by Sid, without and with the optional settings', () => {
+      const base = [
+        'WriteOwnLogs',
+        'SendFailedSweepsToDeadLetterQueue',
+        'ReadSourceReplicationConfiguration',
+        'ReadBucketSettings',
+        'ReadSourceObjectMetadata',
+        'ReadReplicationRoles',
+        'ReadManagedPolicies',
+        'ReadKmsKeys',
+        'ReadOrganization',
+        'CopyObjectsInPlace',
+        'UseObjectKeysThroughS3',
+        'UseLedger',
+        'WriteRedriveManifests',
+        'ReadRedriveManifestsAndReports',
+        'CreateBatchReplicationJobs',
+        'FollowBatchReplicationJobs',
+        'PassBatchReplicationRole',
+        'PublishNotifications',
+        'ReadModeParameter',
+      ];
+      expect(sweepStatements(cfn, template).map((statement) => statement.Sid)).toEqual(base);
+      expect(sweepStatements(configured, configuredTemplate).map((statement) => statement.Sid)).toEqual([
+        ...base.slice(0, 9),
+        'AssumeDestinationReadRole',
+        ...base.slice(9),
+        'ReadSlackSecretParameter',
+        'ReadWebhookSecret',
+        'DecryptSecureStringParameters',
+        'DecryptSecretsManagerSecrets',
+      ]);
+    });
+
+    it('reads exactly as the diagnose role does, whatever the configuration, so a re-diagnosis sees the same', () => {
+      for (const [resolver, source] of variants()) {
+        const reads = statements(resolver, 'DiagnoseRole.Policies', source).filter(
+          (statement) => statement.Sid?.startsWith('Read') || statement.Sid === 'AssumeDestinationReadRole',
+        );
+        expect(reads.length).toBeGreaterThan(6);
+        const sweep = sweepStatements(resolver, source);
+        for (const read of reads) expect(statementBySid(sweep, read.Sid ?? ''), read.Sid).toEqual(read);
+      }
+    });
+
+    it('copies, records in the ledger, notifies and reads its settings and secrets exactly as the act role does', () => {
+      for (const [resolver, source] of variants()) {
+        const shared = actStatements(resolver, source).filter((statement) =>
+          SHARED_WITH_ACT.test(statement.Sid ?? ''),
+        );
+        const sweep = sweepStatements(resolver, source).filter((statement) =>
+          SHARED_WITH_ACT.test(statement.Sid ?? ''),
+        );
+        const bySid = (a: PolicyStatement, b: PolicyStatement) => (a.Sid ?? '').localeCompare(b.Sid ?? '');
+        expect(shared.length).toBeGreaterThanOrEqual(5);
+        expect(sweep.sort(bySid)).toEqual(shared.sort(bySid));
+      }
+    });
+
+    it('pins every statement that is not a read to the resources it may touch', () => {
+      for (const statement of sweepStatements(cfn, template)) {
+        if (actionsOf(statement).every((action) => READ_ONLY.test(action))) continue;
+        expect(NON_READ_RESOURCES[statement.Sid ?? ''], statement.Sid).toBeDefined();
+        expect(resourcesOf(statement), statement.Sid).toEqual(NON_READ_RESOURCES[statement.Sid ?? '']);
+      }
+    });
+
+    it('creates Batch jobs ("*": CreateJob has no resource type) and follows only jobs of its account and region', () => {
+      const list = sweepStatements(cfn, template);
+      expect(statementBySid(list, 'CreateBatchReplicationJobs')).toEqual({
+        Sid: 'CreateBatchReplicationJobs',
+        Effect: 'Allow',
+        Action: 's3:CreateJob',
+        Resource: '*',
+      });
+      expect(statementBySid(list, 'FollowBatchReplicationJobs')).toEqual({
+        Sid: 'FollowBatchReplicationJobs',
+        Effect: 'Allow',
+        Action: 's3:DescribeJob',
+        Resource: 'arn:aws:s3:us-east-1:123456789012:job/*',
+      });
+      // Only CreateJob and DescribeOrganization, whose IAM entries have no resource type, take "*".
+      const anyResource = list
+        .filter((statement) => resourcesOf(statement).includes('*'))
+        .flatMap(actionsOf)
+        .sort();
+      expect(anyResource).toEqual(['organizations:DescribeOrganization', 's3:CreateJob']);
+    });
+
+    it('writes manifests and reads manifests and reports in the re-drive bucket, nothing more', () => {
+      const inBucket = sweepStatements(cfn, template)
+        .filter((statement) =>
+          resourcesOf(statement).some((resource) => String(resource).startsWith('RedriveBucket')),
+        )
+        .map((statement) => ({ actions: actionsOf(statement), resources: resourcesOf(statement) }));
+      expect(inBucket).toEqual([
+        { actions: ['s3:PutObject'], resources: ['RedriveBucket.Arn/manifests/*'] },
+        {
+          actions: ['s3:GetObject'],
+          resources: ['RedriveBucket.Arn/manifests/*', 'RedriveBucket.Arn/reports/*'],
+        },
+      ]);
+    });
+
+    it('writes the manifest where the job role reads it and reads the report where the job role writes it', () => {
+      const sweep = sweepStatements(cfn, template);
+      const batch = statements(cfn, 'BatchReplicationRole.Policies', template);
+      expect(resourcesOf(statementBySid(sweep, 'WriteRedriveManifests'))).toEqual(
+        resourcesOf(statementBySid(batch, 'ReadManifests')),
+      );
+      expect(resourcesOf(statementBySid(sweep, 'ReadRedriveManifestsAndReports'))).toEqual(
+        expect.arrayContaining(resourcesOf(statementBySid(batch, 'WriteCompletionReports'))),
+      );
+    });
+
+    it('copies in place, and initiates replication, in the enrolled buckets only when they are configured', () => {
+      const copy = statementBySid(sweepStatements(configured, configuredTemplate), 'CopyObjectsInPlace');
+      expect(resourcesOf(copy)).toEqual([
+        'arn:aws:s3:::my-source-bucket-use1/*',
+        'arn:aws:s3:::second-source-bucket/*',
+      ]);
+      expect(copy.Condition).toBeUndefined();
+    });
+
+    it('deletes nothing and changes no bucket, role or replication configuration, whatever the configuration', () => {
+      for (const [resolver, source] of variants()) {
+        for (const action of sweepStatements(resolver, source).flatMap(actionsOf)) {
+          expect(action).not.toMatch(/^s3:(Delete|PutBucket|PutReplication|PutLifecycle|Replicate)/);
+          expect(action).not.toMatch(/^iam:(Put|Create|Update|Attach|Delete)/);
+          expect(action).not.toMatch(/^dynamodb:(DeleteItem|DeleteTable|UpdateTable|Scan)$/);
+        }
+      }
+    });
+
+    it('needs no CloudWatch permission: metrics are EMF log lines, written with the log permission', () => {
+      const actions = sweepStatements(configured, configuredTemplate).flatMap(actionsOf);
+      expect(actions.filter((action) => action.startsWith('cloudwatch:'))).toEqual([]);
+      expect(actions).toContain('logs:PutLogEvents');
+    });
+  });
+
+  describe('act role, for incidents', () => {
+    it('lists open incidents through gsi1 only and writes failed objects in batches', () => {
+      const ledger = statementBySid(statements(cfn, 'ActRole.Policies', template), 'UseLedger');
+      expect(actionsOf(ledger)).toEqual(
+        expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchWriteItem']),
+      );
+      expect(resourcesOf(ledger)).toEqual(['LedgerTable.Arn', `LedgerTable.Arn/index/${LEDGER_GSI1}`]);
+      const indexes = LEDGER_TABLE_DEFINITION.GlobalSecondaryIndexes.map((index) => index.IndexName);
+      expect(indexes).toContain(LEDGER_GSI1);
     });
   });
 });

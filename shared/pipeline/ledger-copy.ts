@@ -1,0 +1,68 @@
+/**
+ * One object's copy in place under the ledger: claimed once (a duplicate or a re-failing copy is refused),
+ * planned (refused for an outdated version, an archive, SSE-C…), executed, and recorded. Used by the sweep
+ * to re-drive an incident's objects one by one.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { CopyOutcome } from '../incidents/sweep.js';
+import type { AttemptLedger } from '../ledger/index.js';
+import {
+  CopyPreconditionError,
+  executeCopyInPlace,
+  planCopyInPlace,
+  type RequestPacer,
+} from '../remediation/copy-in-place.js';
+
+export interface LedgerCopyDeps {
+  s3: S3Client;
+  ledger: AttemptLedger;
+  pacer?: RequestPacer;
+  aclsEnabled(bucket: string): Promise<boolean>;
+}
+
+export function createLedgerCopy(deps: LedgerCopyDeps) {
+  const pacing = deps.pacer ? { pacer: deps.pacer } : {};
+  return async (object: {
+    bucket: string;
+    key: string;
+    versionId?: string;
+    reason: string;
+  }): Promise<CopyOutcome> => {
+    const { versionId } = object;
+    if (!versionId) return { ok: false, reason: 'no version id: a copy in place needs the failed version' };
+    const target = { bucket: object.bucket, key: object.key, versionId };
+    const claim = await deps.ledger.claim({ ...target, reason: object.reason });
+    if (claim.outcome === 'duplicate')
+      return { ok: false, reason: 'a copy of this version is already done or in progress' };
+    if (claim.outcome === 'limit-reached') {
+      return { ok: false, reason: `copied in place ${claim.generation} time(s) already and failed again` };
+    }
+    const plan = await planCopyInPlace(deps.s3, target, {
+      ...pacing,
+      aclsEnabled: await deps.aclsEnabled(object.bucket),
+    });
+    if (plan.kind === 'refuse') {
+      await deps.ledger.fail({ ...target, error: plan.reason });
+      return { ok: false, reason: plan.reason, requests: plan.reads };
+    }
+    try {
+      const result = await executeCopyInPlace(deps.s3, plan, pacing);
+      await deps.ledger.complete({
+        ...target,
+        requests: result.requests,
+        ...(result.newVersionId ? { newVersionId: result.newVersionId } : {}),
+      });
+      return {
+        ok: true,
+        requests: plan.reads + result.requests,
+        ...(result.newVersionId ? { newVersionId: result.newVersionId } : {}),
+      };
+    } catch (error) {
+      await deps.ledger.fail({ ...target, error });
+      // The object changed under us (a newer version landed): never copy over it.
+      if (error instanceof CopyPreconditionError)
+        return { ok: false, reason: 'the object changed; not copied' };
+      throw error;
+    }
+  };
+}
