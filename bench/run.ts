@@ -9,6 +9,7 @@ import { benchOneDiagnosis, benchStorm } from './diagnosis.js';
 import { machineLine, renderMarkdown, type Section, updateReadme } from './lib/report.js';
 import { benchNotifications } from './notifications.js';
 import { benchPolicy } from './policy.js';
+import { benchStormIncidents } from './storm.js';
 
 const ROOT = new URL('../', import.meta.url);
 
@@ -19,6 +20,7 @@ const steps: [string, () => Promise<Section> | Section][] = [
   ['policy evaluation', () => benchPolicy()],
   ['copy in place', benchCopy],
   ['notifications', () => benchNotifications()],
+  ['storm incidents', () => benchStormIncidents()],
 ];
 for (const [name, run] of steps) {
   process.stderr.write(`bench: ${name}…\n`);

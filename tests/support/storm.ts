@@ -26,11 +26,20 @@ import type { LocalDynamo } from './dynalite.js';
 const SCENARIOS = new URL('../../events/scenarios/', import.meta.url);
 const silent = { info() {}, warn() {}, error() {} };
 
-export function loadScenario(name: string): {
-  event: { Records: Record<string, unknown>[] };
-  snapshot: Snapshot;
-} {
-  const read = (file: string) => JSON.parse(readFileSync(new URL(`${name}/${file}`, SCENARIOS), 'utf8'));
+const SEED_SOURCE_BUCKET = 'my-source-bucket-use1';
+
+/**
+ * A scenario's event and snapshot; with `sourceBucket`, the same account as if that bucket were the source
+ * (every name and ARN renamed), so one scenario can stand for many broken buckets: many distinct incidents.
+ */
+export function loadScenario(
+  name: string,
+  sourceBucket?: string,
+): { event: { Records: Record<string, unknown>[] }; snapshot: Snapshot } {
+  const read = (file: string) => {
+    const text = readFileSync(new URL(`${name}/${file}`, SCENARIOS), 'utf8');
+    return JSON.parse(sourceBucket ? text.replaceAll(SEED_SOURCE_BUCKET, sourceBucket) : text);
+  };
   const snapshot = parseSnapshot(read('snapshot.json'));
   const head = snapshot.calls.find(
     (call) => call.service === 'S3' && call.command === 'HeadObject' && call.output,
@@ -45,8 +54,8 @@ export interface StormOptions {
   dynamo: LocalDynamo;
   /** Total failure records, spread round-robin over the causes. */
   records: number;
-  /** Scenario names, one per distinct cause. */
-  causes: string[];
+  /** One per distinct cause: a scenario name, optionally as another source bucket. */
+  causes: (string | { scenario: string; sourceBucket: string })[];
   diagnoseBatchSize?: number;
   actBatchSize?: number;
   slackUpdateIntervalMs?: number;
@@ -110,7 +119,9 @@ export async function runStorm(options: StormOptions): Promise<Storm> {
   const clock = { now: Date.parse('2026-11-25T08:00:00.000Z') };
   const store = createIncidentStore(dynamo.doc, table, { now: () => clock.now });
   const written = countDynamoWrites(dynamo);
-  const scenarios = options.causes.map(loadScenario);
+  const scenarios = options.causes.map((cause) =>
+    typeof cause === 'string' ? loadScenario(cause) : loadScenario(cause.scenario, cause.sourceBucket),
+  );
   // One warm diagnose container per cause's account, with the production read cache (30 s).
   const reads = scenarios.map(({ snapshot }) =>
     createReads(createReplayCaller(snapshot), { now: () => clock.now }),
