@@ -6,6 +6,7 @@ import { createSqsDeadLetterSink } from '../../shared/aws/dead-letter.js';
 import { createBusPublisher } from '../../shared/aws/event-bus.js';
 import { createLiveCaller, createReads } from '../../shared/aws/index.js';
 import { loadDiagnoseConfig } from '../../shared/config.js';
+import { createIncidentMetrics } from '../../shared/incidents/metrics.js';
 import { diagnoseQueueBatch } from '../../shared/pipeline/diagnose-queue-batch.js';
 
 // Created once per container: clients and the read cache live while the function is warm,
@@ -31,5 +32,10 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     { reads, publisher, deadLetters, mode: config.mode, log: logger },
   );
   logger.info('batch done', { records: event.Records.length, ...counts });
+  // EMF: the dashboard's "failures received" and "diagnosed" come from these lines, no API call needed.
+  const metrics = createIncidentMetrics();
+  metrics.failuresReceived(counts.diagnosed + counts.retried);
+  metrics.diagnosed(counts.diagnosed);
+  metrics.publish();
   return { batchItemFailures: retryMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
 };
