@@ -13,7 +13,8 @@ import type { ReplicationFailure } from '../events/types.js';
 import { diagnoseWithPlan, diagnosisFailure } from './diagnose.js';
 import { type CheckPlan, planFor } from './plans.js';
 import { type DiagnosisReads, TransientReadError } from './reads.js';
-import type { Diagnosis, Location } from './types.js';
+import { isRuleLevel } from './rule-level.js';
+import type { Diagnosis } from './types.js';
 
 export type BatchResult =
   | { failure: ReplicationFailure; diagnosis: Diagnosis }
@@ -25,18 +26,6 @@ export interface BatchOptions {
 }
 
 const DEFAULT_CONCURRENCY = 8;
-
-/** Causes here hold for every object of a rule; causes elsewhere (object, KMS keys) may differ per object. */
-const RULE_LEVEL: ReadonlySet<Location> = new Set<Location>([
-  'replication-role',
-  'replication-role-policy',
-  'replication-role-permissions-boundary',
-  'source-bucket-policy',
-  'destination-bucket-policy',
-  'source-bucket-configuration',
-  'destination-bucket-configuration',
-  'organization-policy',
-]);
 
 interface Unit {
   plan: CheckPlan;
@@ -96,14 +85,6 @@ async function runPool<T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-function explainsEveryObject(diagnosis: Diagnosis): boolean {
-  return (
-    diagnosis.verdict === 'root-cause-found' &&
-    diagnosis.causes.length > 0 &&
-    diagnosis.causes.every((cause) => RULE_LEVEL.has(cause.location))
-  );
-}
-
 export async function diagnoseBatch(
   failures: ReplicationFailure[],
   reads: DiagnosisReads,
@@ -153,7 +134,7 @@ export async function diagnoseBatch(
     if (!first) return;
     const diagnosis = await diagnoseUnit(first);
     if (rest.length === 0) return;
-    if (diagnosis && explainsEveryObject(diagnosis)) {
+    if (diagnosis && isRuleLevel(diagnosis)) {
       const representative = failures[first.members[0] as number] as ReplicationFailure;
       const note =
         `Diagnosed once for this rule and failure reason (on ${representative.key}): ` +

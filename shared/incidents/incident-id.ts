@@ -6,17 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Diagnosis, Location } from '../diagnosis/types.js';
 import { causeSignature } from '../notify/notification.js';
 
-/** Causes that stop every object of a rule, not one object: they inhibit narrower incidents on the route. */
-export const RULE_LEVEL_LOCATIONS: ReadonlySet<Location> = new Set<Location>([
-  'replication-role',
-  'replication-role-policy',
-  'replication-role-permissions-boundary',
-  'source-bucket-policy',
-  'destination-bucket-policy',
-  'source-bucket-configuration',
-  'destination-bucket-configuration',
-  'organization-policy',
-]);
+export { isRuleLevel, RULE_LEVEL_LOCATIONS } from '../diagnosis/rule-level.js';
 
 /** Causes about one object or none found for sure: what a rule-level incident explains away. */
 const NARROW_LOCATIONS: ReadonlySet<Location> = new Set<Location>(['object', 'transient', 'unknown']);
@@ -29,15 +19,6 @@ export function incidentIdOf(diagnosis: Diagnosis): string {
 /** Only a found or suspected cause makes an incident; a cause already gone or nothing to do does not. */
 export function opensIncident(diagnosis: Diagnosis): boolean {
   return diagnosis.verdict === 'root-cause-found' || diagnosis.verdict === 'inconclusive';
-}
-
-/** Every cause sits in the rule's role, policies, bucket configuration or organization. */
-export function isRuleLevel(diagnosis: Diagnosis): boolean {
-  return (
-    diagnosis.verdict === 'root-cause-found' &&
-    diagnosis.causes.length > 0 &&
-    diagnosis.causes.every((cause) => RULE_LEVEL_LOCATIONS.has(cause.location))
-  );
 }
 
 /** Inconclusive, or every cause is about the object itself (or transient/unknown). */
