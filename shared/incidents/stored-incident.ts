@@ -1,5 +1,6 @@
 /** Incident and incident-object items as stored, read back with their types checked. */
 import type { Diagnosis } from '../diagnosis/types.js';
+import { itemFieldReaders } from '../ledger/item-fields.js';
 import { IncidentStoreError } from './errors.js';
 import type {
   Incident,
@@ -35,28 +36,7 @@ function malformed(field: string, raw: Raw): IncidentStoreError {
   return new IncidentStoreError(`incident item ${String(raw.pk)} / ${String(raw.sk)} has no valid ${field}`);
 }
 
-function text(raw: Raw, field: string): string {
-  const value = raw[field];
-  if (typeof value !== 'string') throw malformed(field, raw);
-  return value;
-}
-
-function optionalText(raw: Raw, field: string): string | undefined {
-  const value = raw[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw malformed(field, raw);
-  return value;
-}
-
-function count(raw: Raw, field: string, fallback?: number): number {
-  const value = raw[field] ?? fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw malformed(field, raw);
-  return value;
-}
-
-function optionalCount(raw: Raw, field: string): number | undefined {
-  return raw[field] === undefined ? undefined : count(raw, field);
-}
+const { text, optionalText, count, optionalCount } = itemFieldReaders(malformed);
 
 function oneOf<T extends string>(raw: Raw, field: string, allowed: readonly T[]): T {
   const value = raw[field];

@@ -1,6 +1,7 @@
 /** The attempt and marker items as stored, and reading them back with their types checked. */
 import type { AttemptStatus, CopyAttempt, CopyResultMarker } from './attempt-types.js';
 import { LedgerError } from './errors.js';
+import { itemFieldReaders } from './item-fields.js';
 
 export const ATTEMPT_KIND = 'copy-attempt';
 export const RESULT_KIND = 'copy-result';
@@ -18,28 +19,7 @@ function malformed(field: string, raw: Raw): LedgerError {
   return new LedgerError(`ledger item ${String(raw.pk)} / ${String(raw.sk)} has no valid ${field}`);
 }
 
-function text(raw: Raw, field: string): string {
-  const value = raw[field];
-  if (typeof value !== 'string') throw malformed(field, raw);
-  return value;
-}
-
-function optionalText(raw: Raw, field: string): string | undefined {
-  const value = raw[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw malformed(field, raw);
-  return value;
-}
-
-function count(raw: Raw, field: string, fallback?: number): number {
-  const value = raw[field] ?? fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw malformed(field, raw);
-  return value;
-}
-
-function optionalCount(raw: Raw, field: string): number | undefined {
-  return raw[field] === undefined ? undefined : count(raw, field);
-}
+const { text, optionalText, count, optionalCount } = itemFieldReaders(malformed);
 
 /** `{ [field]: value }` when there is a value, `{}` otherwise: absent fields stay absent, not `undefined`. */
 function present<K extends string, V>(field: K, value: V | undefined): { [P in K]?: V } {
