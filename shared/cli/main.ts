@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseMode } from '../config.js';
+import { AUDIT_USAGE, runAudit } from './commands/audit.js';
 import { runDemo } from './commands/demo.js';
 import { runDiagnose } from './commands/diagnose.js';
 import { INCIDENTS_USAGE, runIncidents } from './commands/incidents.js';
@@ -27,8 +28,9 @@ Usage:
       Re-trigger replication of one object by copying it in place. Dry run by default: prints the exact
       CopyObject request, or why it would refuse. --execute copies. Honours AWS_ENDPOINT_URL_S3.
 ${INCIDENTS_USAGE}
+${AUDIT_USAGE}
 
-Exit status: 0 done; 1 the diagnosis could not finish (AWS unavailable); 2 bad usage or invalid input.`;
+Exit status: 0 done; 1 AWS unavailable; 2 bad usage or invalid input; audit: 3 problems found, 4 some checks could not run.`;
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -124,6 +126,8 @@ async function dispatch(command: string | undefined, args: string[], io: CliIo):
     }
     case 'incidents':
       return runIncidents(args, io);
+    case 'audit':
+      return runAudit(args, io);
     case 'demo': {
       const flags = parseFlags(args, { out: 'string', scenarios: 'string' });
       return runDemo(
