@@ -3,6 +3,7 @@ import { parseMode } from '../config.js';
 import { AUDIT_USAGE, runAudit } from './commands/audit.js';
 import { runDemo } from './commands/demo.js';
 import { runDiagnose } from './commands/diagnose.js';
+import { ENROL_USAGE, runEnrol } from './commands/enrol.js';
 import { INCIDENTS_USAGE, runIncidents } from './commands/incidents.js';
 import { runNotifyPreview } from './commands/notify.js';
 import { runRetrigger } from './commands/retrigger.js';
@@ -29,6 +30,7 @@ Usage:
       CopyObject request, or why it would refuse. --execute copies. Honours AWS_ENDPOINT_URL_S3.
 ${INCIDENTS_USAGE}
 ${AUDIT_USAGE}
+${ENROL_USAGE}
 
 Exit status: 0 done; 1 AWS unavailable; 2 bad usage or invalid input; audit: 3 problems found, 4 some checks could not run.`;
 
@@ -128,6 +130,9 @@ async function dispatch(command: string | undefined, args: string[], io: CliIo):
       return runIncidents(args, io);
     case 'audit':
       return runAudit(args, io);
+    case 'enroll':
+    case 'unenroll':
+      return runEnrol([command, ...args], io);
     case 'demo': {
       const flags = parseFlags(args, { out: 'string', scenarios: 'string' });
       return runDemo(

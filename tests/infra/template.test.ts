@@ -10,6 +10,7 @@ import { parseSnapshot, snapshotReads } from '../../shared/aws/index.js';
 import { LIVE_COMMANDS } from '../../shared/aws/live-commands.js';
 import type { Mode } from '../../shared/config.js';
 import { REPLICATION_EVENT_NAMES } from '../../shared/events/types.js';
+import { INCIDENT_METRIC_NAMES, METRICS_NAMESPACE, METRICS_SERVICE } from '../../shared/incidents/metrics.js';
 import { LEDGER_GSI1, LEDGER_TABLE_DEFINITION, LEDGER_TTL_ATTRIBUTE } from '../../shared/ledger/table.js';
 import { DIAGNOSIS_EVENT, INTAKE_EVENT } from '../../shared/pipeline/bus-events.js';
 import { diagnoseQueueBatch } from '../../shared/pipeline/diagnose-queue-batch.js';
@@ -24,6 +25,7 @@ import {
   type Template,
   TemplateResolver,
 } from './cloudformation.js';
+import { type AllowListEntry, renderedWildcard, unjustifiedWildcards, wildcardsIn } from './iam-wildcards.js';
 import { readZipEntries } from './zip-entries.js';
 
 const run = promisify(execFile);
@@ -51,12 +53,14 @@ const CONFIGURED = {
   slackUpdateIntervalSeconds: '120',
   digestIntervalSeconds: '7200',
   spotCheck: '10',
+  auditSchedule: 'rate(12 hours)',
 };
 
 // The secret stores the other way round (a JSON field of a secret, an SSM parameter named without its
-// leading slash), and one notification address more than the stack subscribes.
+// leading slash), as many notification addresses as the stack subscribes, and a Slack secret without a channel
+// (right for an incoming-webhook URL: a warning, not an error).
 const ALTERNATE = {
-  notificationEmails: 'a@example.com,b@example.com,c@example.com,d@example.com',
+  notificationEmails: 'a@example.com,b@example.com,c@example.com',
   slackSecret: 'secretsmanager:s3-replication-doctor/slack#botToken',
   webhookSecret: 'ssm:replication-doctor-webhook-url',
 };
@@ -71,14 +75,16 @@ const SHARED_SECRETS = {
 const paramArgs = (params: Record<string, string>) =>
   Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
 
-async function slsPackage(extraArgs: string[]): Promise<void> {
-  await run('npx', ['sls', 'package', '--stage', STAGE, ...extraArgs], {
+/** Packages the stack and returns what the framework printed. */
+async function slsPackage(extraArgs: string[]): Promise<string> {
+  const { stdout, stderr } = await run('npx', ['sls', 'package', '--stage', STAGE, ...extraArgs], {
     cwd: ROOT,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
     maxBuffer: 16 * 1024 * 1024,
     // Packaging takes seconds; a hung run should fail with its output rather than time the hook out.
     timeout: 150_000,
   });
+  return `${stdout}${stderr}`;
 }
 
 function loadTemplate(directory: string): Template {
@@ -98,6 +104,7 @@ let alternateTemplate: Template;
 let alternate: TemplateResolver;
 let sharedTemplate: Template;
 let shared: TemplateResolver;
+let alternateOutput: string;
 
 beforeAll(async () => {
   configuredDir = mkdtempSync(join(tmpdir(), 'srd-package-'));
@@ -107,7 +114,7 @@ beforeAll(async () => {
   await slsPackage([...paramArgs(CONFIGURED), '--package', configuredDir]);
   configuredTemplate = loadTemplate(configuredDir);
   configured = new TemplateResolver(configuredTemplate);
-  await slsPackage([...paramArgs(ALTERNATE), '--package', alternateDir]);
+  alternateOutput = await slsPackage([...paramArgs(ALTERNATE), '--package', alternateDir]);
   alternateTemplate = loadTemplate(alternateDir);
   alternate = new TemplateResolver(alternateTemplate);
   await slsPackage([...paramArgs(SHARED_SECRETS), '--package', sharedDir]);
@@ -297,6 +304,7 @@ const DEPLOYED_VALUES: Record<string, string> = {
   'ref:ModeParameter': `/s3-replication-doctor/${STAGE}/mode`,
   'ref:RedriveBucket': `s3-replication-doctor-${STAGE}-redrivebucket-1a2b3c4d5e6f`,
   'BatchReplicationRole.Arn': `arn:aws:iam::123456789012:role/s3-replication-doctor-${STAGE}-BatchReplicationRole-AbCdEf`,
+  'IntakeQueue.Arn': `arn:aws:sqs:us-east-1:123456789012:s3-replication-doctor-${STAGE}-intake`,
 };
 
 function functionVariables(resolver: TemplateResolver, logicalId: string): Record<string, unknown> {
@@ -726,6 +734,7 @@ describe('ReplicationEventsRule', () => {
         .sort(),
     ).toEqual(['DiagnosedRule', 'ReplicationEventsRule']);
     expect(rules.map((rule) => rule.logicalId).sort()).toEqual([
+      'AuditEventsRuleSchedule1',
       'DiagnosedRule',
       'ReplicationEventsRule',
       'SweepEventsRuleSchedule1',
@@ -987,7 +996,7 @@ describe('notification topic', () => {
     ]);
   });
 
-  it('subscribes the first three addresses only', () => {
+  it('subscribes all three addresses the stack allows (a fourth fails the parameter check)', () => {
     expect(emailSubscriptions(alternate).map((subscription) => subscription.Endpoint)).toEqual([
       'a@example.com',
       'b@example.com',
@@ -1084,7 +1093,10 @@ describe('sweep function', () => {
   const scheduleRules = (resolver: TemplateResolver) =>
     resolver
       .resourcesOfType('AWS::Events::Rule')
-      .filter((rule) => rule.Properties.ScheduleExpression !== undefined);
+      .filter((rule) => rule.Properties.ScheduleExpression !== undefined)
+      .filter((rule) =>
+        (rule.Properties.Targets as { Arn: unknown }[]).some((target) => target.Arn === `${SWEEP}.Arn`),
+      );
 
   it('runs the bundled ESM handler on nodejs22.x, arm64, with its own role, 15 minutes and one instance at a time', () => {
     const fn = props(cfn, SWEEP);
@@ -1321,7 +1333,7 @@ describe('encryption at rest', () => {
   it('encrypts every queue, the notification topic, the ledger table and every bucket, whatever the configuration', () => {
     for (const [resolver] of variants()) {
       const queues = resolver.resourcesOfType('AWS::SQS::Queue');
-      expect(queues.length).toBeGreaterThanOrEqual(7);
+      expect(queues.length).toBeGreaterThanOrEqual(8);
       for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled, queue.logicalId).toBe(true);
       for (const topic of resolver.resourcesOfType('AWS::SNS::Topic')) {
         // CloudWatch alarms cannot publish to a topic under the AWS managed key; alarms carry no object data.
@@ -1351,13 +1363,12 @@ describe('dead-letter alarms', () => {
 
   it('watches every dead-letter queue', () => {
     const queues = alarmedQueues(cfn).map((alarm) => (alarm.Dimensions as { Value: unknown }[])[0]?.Value);
-    expect(queues.sort()).toEqual([
-      'ActDeadLetterQueue.QueueName',
-      'DiagnosisDeadLetterQueue.QueueName',
-      'IntakeDeadLetterQueue.QueueName',
-      'RuleTargetDeadLetterQueue.QueueName',
-      'SweepDeadLetterQueue.QueueName',
-    ]);
+    const deadLetterQueues = cfn
+      .resourcesOfType('AWS::SQS::Queue')
+      .map((queue) => queue.logicalId)
+      .filter((logicalId) => logicalId.endsWith('DeadLetterQueue'));
+    expect(deadLetterQueues).toHaveLength(6);
+    expect(queues.sort()).toEqual(deadLetterQueues.map((logicalId) => `${logicalId}.QueueName`).sort());
   });
 
   it('notifies no one without an alarm address, and the address when one is configured', () => {
@@ -1394,6 +1405,8 @@ describe('IAM', () => {
       'ActRole',
       'BatchReplicationRole',
       'SweepRole',
+      'EnrolRole',
+      'AuditRole',
     ]);
   });
 
@@ -1414,7 +1427,7 @@ describe('IAM', () => {
         const action = IAM_ACTION_OF_COMMAND[`${service}.${command}`];
         expect(action, `${service}.${command} has no IAM action in this test's table`).toBeDefined();
         if (action === null) continue;
-        for (const role of ['DiagnoseRole', 'ActRole', 'SweepRole'])
+        for (const role of ['DiagnoseRole', 'ActRole', 'SweepRole', 'AuditRole'])
           expect(statements(cfn, `${role}.Policies`, template).flatMap(actionsOf), role).toContain(action);
       }
     }
@@ -1863,9 +1876,11 @@ describe('IAM', () => {
 
     it('is passed by the sweep role alone, and only to S3 Batch Operations, whatever the configuration', () => {
       for (const [resolver, source] of variants()) {
+        // The enrol role passes the buckets' replication roles to S3 (see the enrol role's tests), never this one.
         const passes = resolver.resourcesOfType('AWS::IAM::Role').flatMap((role) =>
           statements(resolver, `${role.logicalId}.Policies`, source)
             .filter((statement) => actionsOf(statement).includes('iam:PassRole'))
+            .filter((statement) => statement.Sid !== 'PassReplicationRoles')
             .map((statement) => ({ role: role.logicalId, statement })),
         );
         expect(passes).toEqual([
@@ -2073,5 +2088,489 @@ describe('IAM', () => {
       const indexes = LEDGER_TABLE_DEFINITION.GlobalSecondaryIndexes.map((index) => index.IndexName);
       expect(indexes).toContain(LEDGER_GSI1);
     });
+  });
+});
+
+// ================================================================================================ issue 6: ops
+
+describe('parameter check while packaging', () => {
+  it('warns, and still packages, when a Slack secret is set without a channel', () => {
+    expect(alternateOutput).toContain('slackChannel: empty while slackSecret is set');
+    expect(alternateTemplate.Resources.ActLambdaFunction).toBeDefined();
+  });
+});
+
+describe('enrol function and custom resource', () => {
+  const enrolStatements = (resolver: TemplateResolver, source: Template) =>
+    statements(resolver, 'EnrolRole.Policies', source);
+
+  it('runs the bundled ESM handler on nodejs22.x, arm64, with its own role and 2 minutes', () => {
+    const fn = props(cfn, 'EnrolLambdaFunction');
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('functions/enrol/handler.handler');
+    expect(fn.Timeout).toBe(120);
+    expect(fn.Role).toBe('EnrolRole.Arn');
+  });
+
+  it('enrols nothing when no bucket is configured', () => {
+    expect(cfn.resource('Enrolment')).toBeUndefined();
+  });
+
+  it('enrols the configured buckets with the intake queue, once the queue policy lets S3 send', () => {
+    const enrolment = configured.resource('Enrolment');
+    expect(enrolment?.Type).toBe('Custom::Enrolment');
+    expect(enrolment?.Properties).toEqual({
+      ServiceToken: 'EnrolLambdaFunction.Arn',
+      Buckets: ['my-source-bucket-use1', 'second-source-bucket'],
+      QueueArn: 'IntakeQueue.Arn',
+    });
+    const dependsOn = (configuredTemplate.Resources.Enrolment as { DependsOn?: string | string[] }).DependsOn;
+    expect([dependsOn].flat()).toContain('IntakeQueuePolicy');
+  });
+
+  it('trusts only Lambda', () => {
+    expect(statements(cfn, 'EnrolRole.AssumeRolePolicyDocument', template)).toEqual([
+      {
+        Sid: 'TrustLambda',
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      },
+    ]);
+  });
+
+  it('may only write its logs when no bucket is configured', () => {
+    expect(enrolStatements(cfn, template)).toEqual([
+      {
+        Sid: 'WriteOwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: 'EnrolLogGroup.Arn',
+      },
+    ]);
+  });
+
+  it('reads and writes exactly the notification and replication configurations of the enrolled buckets', () => {
+    const list = enrolStatements(configured, configuredTemplate);
+    expect(list.map((statement) => statement.Sid)).toEqual([
+      'WriteOwnLogs',
+      'ConfigureEnrolledBuckets',
+      'PassReplicationRoles',
+    ]);
+    const configure = statementBySid(list, 'ConfigureEnrolledBuckets');
+    expect(actionsOf(configure).sort()).toEqual([
+      's3:GetBucketNotification',
+      's3:GetReplicationConfiguration',
+      's3:PutBucketNotification',
+      's3:PutReplicationConfiguration',
+    ]);
+    expect(resourcesOf(configure)).toEqual([
+      'arn:aws:s3:::my-source-bucket-use1',
+      'arn:aws:s3:::second-source-bucket',
+    ]);
+    expect(configure.Condition).toBeUndefined();
+  });
+
+  it("passes this account's roles, which PutBucketReplication needs for the configuration's role, to S3 only", () => {
+    expect(statementBySid(enrolStatements(configured, configuredTemplate), 'PassReplicationRoles')).toEqual({
+      Sid: 'PassReplicationRoles',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: 'arn:aws:iam::123456789012:role/*',
+      Condition: { StringEquals: { 'iam:PassedToService': 's3.amazonaws.com' } },
+    });
+  });
+
+  it('packages a self-contained bundle whose handler loads with the environment the stack gives it', async () => {
+    const variables = functionEnvironment(cfn, 'EnrolLambdaFunction');
+    expect(await loadedHandlerType(join(ROOT, '.serverless', 'enrol.zip'), 'enrol', variables)).toBe(
+      'function',
+    );
+  });
+});
+
+describe('audit function', () => {
+  const AUDIT = 'AuditLambdaFunction';
+  const auditStatements = (resolver: TemplateResolver, source: Template) =>
+    statements(resolver, 'AuditRole.Policies', source);
+  const auditRules = (resolver: TemplateResolver) =>
+    resolver
+      .resourcesOfType('AWS::Events::Rule')
+      .filter((rule) =>
+        (rule.Properties.Targets as { Arn: unknown }[]).some((target) => target.Arn === `${AUDIT}.Arn`),
+      );
+
+  it('runs the bundled ESM handler on nodejs22.x, arm64, with its own role, 15 minutes and one instance at a time', () => {
+    const fn = props(cfn, AUDIT);
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('functions/audit/handler.handler');
+    expect(fn.Timeout).toBe(900);
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
+    expect(fn.Role).toBe('AuditRole.Arn');
+  });
+
+  it('runs daily by default, and on the configured schedule when one is given', () => {
+    expect(auditRules(cfn).map((rule) => rule.Properties)).toEqual([
+      expect.objectContaining({ ScheduleExpression: 'rate(1 day)', State: 'ENABLED' }),
+    ]);
+    expect(auditRules(configured).map((rule) => rule.Properties.ScheduleExpression)).toEqual([
+      CONFIGURED.auditSchedule,
+    ]);
+  });
+
+  it('sends an audit that still fails after two retries to its dead-letter queue', () => {
+    const [config, ...others] = cfn
+      .resourcesOfType('AWS::Lambda::EventInvokeConfig')
+      .filter((item) => item.Properties.FunctionName === `ref:${AUDIT}`);
+    expect(others).toEqual([]);
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: 'AuditDeadLetterQueue.Arn' } },
+    });
+  });
+
+  it('gets the buckets, topic, ledger, intake queue and secret references through the environment', () => {
+    expect(functionVariables(cfn, AUDIT)).toMatchObject({
+      SOURCE_BUCKETS: '',
+      TOPIC_ARN: 'ref:NotificationTopic',
+      LEDGER_TABLE: 'ref:LedgerTable',
+      INTAKE_QUEUE_ARN: 'IntakeQueue.Arn',
+      SLACK_SECRET: '',
+      SLACK_CHANNEL: '',
+      WEBHOOK_SECRET: '',
+      DESTINATION_READ_ROLE_ARN: '',
+      MODE: 'plan',
+    });
+    expect(functionVariables(configured, AUDIT)).toMatchObject({
+      MODE: 'auto',
+      SOURCE_BUCKETS: CONFIGURED.sourceBuckets,
+      SLACK_SECRET: CONFIGURED.slackSecret,
+      SLACK_CHANNEL: CONFIGURED.slackChannel,
+      WEBHOOK_SECRET: CONFIGURED.webhookSecret,
+      DESTINATION_READ_ROLE_ARN: CONFIGURED.destinationReadRoleArn,
+    });
+  });
+
+  it('reads exactly as the diagnose role does, whatever the configuration, so an audit finds what a diagnosis would', () => {
+    for (const [resolver, source] of variants()) {
+      const reads = statements(resolver, 'DiagnoseRole.Policies', source).filter(
+        (statement) => statement.Sid?.startsWith('Read') || statement.Sid === 'AssumeDestinationReadRole',
+      );
+      expect(reads.length).toBeGreaterThan(6);
+      const audit = auditStatements(resolver, source);
+      for (const read of reads) expect(statementBySid(audit, read.Sid ?? ''), read.Sid).toEqual(read);
+    }
+  });
+
+  it('notifies and reads its secrets exactly as the act role does, whatever the configuration', () => {
+    const SHARED = /^(PublishNotifications|Read(Slack|Webhook)Secret\w*|Decrypt\w+)$/;
+    for (const [resolver, source] of variants()) {
+      const bySid = (a: PolicyStatement, b: PolicyStatement) => (a.Sid ?? '').localeCompare(b.Sid ?? '');
+      const act = statements(resolver, 'ActRole.Policies', source).filter((item) =>
+        SHARED.test(item.Sid ?? ''),
+      );
+      const audit = auditStatements(resolver, source).filter((item) => SHARED.test(item.Sid ?? ''));
+      expect(audit.sort(bySid)).toEqual(act.sort(bySid));
+    }
+  });
+
+  it('lists buckets, reads their notification configurations and records findings in the ledger', () => {
+    const list = auditStatements(cfn, template);
+    expect(statementBySid(list, 'ListBuckets')).toMatchObject({
+      Action: 's3:ListAllMyBuckets',
+      Resource: '*',
+    });
+    expect(statementBySid(list, 'ReadBucketNotifications')).toMatchObject({
+      Action: 's3:GetBucketNotification',
+      Resource: 'arn:aws:s3:::*',
+    });
+    expect(
+      resourcesOf(statementBySid(auditStatements(configured, configuredTemplate), 'ReadBucketNotifications')),
+    ).toEqual(['arn:aws:s3:::my-source-bucket-use1', 'arn:aws:s3:::second-source-bucket']);
+    expect(statementBySid(list, 'RecordAuditFindings')).toMatchObject({
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      Resource: 'LedgerTable.Arn',
+    });
+  });
+
+  it('changes nothing but its logs, its dead letters, its ledger items and notifications, whatever the configuration', () => {
+    const READ_ONLY = /^(s3|iam|kms|organizations):(Get|List|Describe)[A-Za-z]+$/;
+    for (const [resolver, source] of variants()) {
+      const writes = auditStatements(resolver, source)
+        .flatMap(actionsOf)
+        .filter((action) => !READ_ONLY.test(action) && action !== 'ssm:GetParameter')
+        .sort();
+      expect(writes).toEqual(
+        expect.arrayContaining(['dynamodb:PutItem', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage']),
+      );
+      for (const action of writes)
+        expect(action).toMatch(
+          /^(logs:(CreateLogStream|PutLogEvents)|sqs:SendMessage|dynamodb:(GetItem|PutItem)|sns:Publish|sts:AssumeRole|secretsmanager:GetSecretValue|kms:Decrypt)$/,
+        );
+    }
+  });
+
+  it('packages a self-contained bundle whose handler loads with the environment the stack gives it', async () => {
+    const variables = functionEnvironment(cfn, AUDIT);
+    expect(await loadedHandlerType(join(ROOT, '.serverless', 'audit.zip'), 'audit', variables)).toBe(
+      'function',
+    );
+  });
+});
+
+describe('alarms', () => {
+  const alarms = (resolver: TemplateResolver) =>
+    resolver.resourcesOfType('AWS::CloudWatch::Alarm').map((alarm) => alarm.Properties);
+  const byValue = (a?: { Value: unknown }, b?: { Value: unknown }) =>
+    String(a?.Value).localeCompare(String(b?.Value));
+  const functionIds = (resolver: TemplateResolver) =>
+    resolver.resourcesOfType('AWS::Lambda::Function').map((fn) => fn.logicalId);
+
+  it('fires on any error or throttle of every function within 5 minutes', () => {
+    const ids = functionIds(cfn);
+    expect(ids.sort()).toEqual([
+      'ActLambdaFunction',
+      'AuditLambdaFunction',
+      'DiagnoseLambdaFunction',
+      'EnrolLambdaFunction',
+      'SweepLambdaFunction',
+    ]);
+    for (const metric of ['Errors', 'Throttles']) {
+      const watched = alarms(cfn).filter(
+        (alarm) => alarm.Namespace === 'AWS/Lambda' && alarm.MetricName === metric,
+      );
+      for (const alarm of watched) expect((alarm.Dimensions as unknown[]).length).toBe(1);
+      expect(
+        watched.map((alarm) => (alarm.Dimensions as { Name: string; Value: unknown }[])[0]).sort(byValue),
+        metric,
+      ).toEqual(ids.map((id) => ({ Name: 'FunctionName', Value: `ref:${id}` })).sort(byValue));
+      for (const alarm of watched)
+        expect(alarm).toMatchObject({
+          Statistic: 'Sum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+    }
+  });
+
+  it('fires when the oldest message of the intake, diagnosis or act queue has waited over 15 minutes', () => {
+    const ages = alarms(cfn).filter((alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage');
+    expect(ages.map((alarm) => (alarm.Dimensions as { Value: unknown }[])[0]?.Value).sort()).toEqual([
+      'ActQueue.QueueName',
+      'DiagnosisQueue.QueueName',
+      'IntakeQueue.QueueName',
+    ]);
+    for (const alarm of ages)
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Threshold: 900,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+  });
+
+  it('sends every alarm to the alarm topic when an address is configured, and nowhere otherwise', () => {
+    expect(alarms(cfn).length).toBeGreaterThanOrEqual(19);
+    for (const alarm of alarms(cfn)) {
+      expect(alarm.AlarmActions, String(alarm.AlarmDescription)).toBeUndefined();
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+      expect(String(alarm.AlarmDescription).length).toBeGreaterThan(20);
+    }
+    for (const alarm of alarms(configured)) expect(alarm.AlarmActions).toEqual(['ref:AlarmTopic']);
+  });
+});
+
+describe('dashboard', () => {
+  interface Widget {
+    type: string;
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    properties: { title: string; region: string; metrics?: unknown[][]; query?: string };
+  }
+  const widgets = (): Widget[] =>
+    (JSON.parse(String(props(cfn, 'Dashboard').DashboardBody)) as { widgets: Widget[] }).widgets;
+  const widget = (title: string): Widget => {
+    const found = widgets().find((item) => item.properties.title === title);
+    if (!found) throw new Error(`no widget ${title}`);
+    return found;
+  };
+  /** [namespace, metric, dimension name, dimension value] of each metric a widget graphs. */
+  const metricsOf = (title: string) =>
+    (widget(title).properties.metrics ?? []).map((line) => line.slice(0, 4));
+
+  it('is named after the service and stage, its widgets in the stack region on a 24-column grid', () => {
+    expect(props(cfn, 'Dashboard').DashboardName).toBe(`s3-replication-doctor-${STAGE}`);
+    for (const item of widgets()) {
+      expect(item.properties.region).toBe('us-east-1');
+      expect(item.x + item.width).toBeLessThanOrEqual(24);
+    }
+  });
+
+  it('graphs every incident metric the functions write, under their namespace and service dimension', () => {
+    const graphed = widgets()
+      .flatMap((item) => item.properties.metrics ?? [])
+      .filter((line) => line[0] === METRICS_NAMESPACE)
+      .map((line) => ({ metric: line[1], dimension: line.slice(2, 4) }));
+    expect([...new Set(graphed.map((item) => item.metric))].sort()).toEqual(
+      Object.values(INCIDENT_METRIC_NAMES).sort(),
+    );
+    for (const item of graphed) expect(item.dimension).toEqual(['service', METRICS_SERVICE]);
+    expect(metricsOf('Incidents open').map((line) => line[1])).toEqual([INCIDENT_METRIC_NAMES.incidentsOpen]);
+    expect(metricsOf('Re-drive progress').map((line) => line[1])).toEqual([
+      INCIDENT_METRIC_NAMES.objectsRedriven,
+      INCIDENT_METRIC_NAMES.refailed,
+    ]);
+  });
+
+  it('shows the depth of every dead-letter queue and the age of the oldest message of each work queue', () => {
+    const deadLetterQueues = cfn
+      .resourcesOfType('AWS::SQS::Queue')
+      .map((queue) => queue.logicalId)
+      .filter((logicalId) => logicalId.endsWith('DeadLetterQueue'));
+    expect(metricsOf('Dead-letter queue depth').sort()).toEqual(
+      deadLetterQueues
+        .map((id) => ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', `${id}.QueueName`])
+        .sort(),
+    );
+    expect(metricsOf('Oldest message age (seconds)').map((line) => line[3])).toEqual([
+      'IntakeQueue.QueueName',
+      'DiagnosisQueue.QueueName',
+      'ActQueue.QueueName',
+    ]);
+  });
+
+  it('shows the errors and throttles of every function', () => {
+    const functions = cfn.resourcesOfType('AWS::Lambda::Function').map((fn) => `ref:${fn.logicalId}`);
+    expect(
+      metricsOf('Function errors')
+        .map((line) => line[3])
+        .sort(),
+    ).toEqual(functions.sort());
+    expect(
+      metricsOf('Function throttles')
+        .map((line) => line[3])
+        .sort(),
+    ).toEqual(functions.sort());
+  });
+
+  it("counts failures by reason from the diagnose function's log lines, which carry each failure's reason", async () => {
+    const byReason = widget('Failures by reason');
+    expect(byReason.type).toBe('log');
+    expect(byReason.properties.query).toBe(
+      "SOURCE 'ref:DiagnoseLogGroup' | filter message = 'diagnosed' | stats count(*) as failures by failureReason | sort failures desc",
+    );
+    // The fields the query relies on, as the diagnose use case logs them.
+    const lines: { message: string; fields: Record<string, unknown> }[] = [];
+    const name = seedScenario();
+    const intake = relayThroughPipe(readJson(join(SCENARIOS, name, 'event.json')));
+    await diagnoseQueueBatch([{ messageId: name, body: JSON.stringify(intake) }], {
+      reads: snapshotReads(parseSnapshot(readJson(join(SCENARIOS, name, 'snapshot.json')))),
+      publisher: { publish: async () => ({ failedIndexes: [] }) },
+      deadLetters: { send: async () => undefined },
+      mode: 'plan',
+      log: {
+        info: (message: string, fields?: Record<string, unknown>) =>
+          lines.push({ message, fields: fields ?? {} }),
+        warn: () => undefined,
+        error: () => undefined,
+      },
+    });
+    const diagnosed = lines.filter((line) => line.message === 'diagnosed');
+    expect(diagnosed).toHaveLength(1);
+    expect(diagnosed[0]?.fields.failureReason).toEqual(expect.any(String));
+  });
+});
+
+describe('log retention', () => {
+  it('keeps the logs of every function for 30 days', () => {
+    const groups = cfn.resourcesOfType('AWS::Logs::LogGroup');
+    expect(groups.map((group) => group.logicalId).sort()).toEqual(
+      cfn
+        .resourcesOfType('AWS::Lambda::Function')
+        .map((fn) => fn.logicalId.replace(/LambdaFunction$/, 'LogGroup'))
+        .sort(),
+    );
+    for (const group of groups) expect(group.Properties.RetentionInDays, group.logicalId).toBe(30);
+  });
+});
+
+describe('IAM wildcard allow-list', () => {
+  const allowList = readJson(
+    join(ROOT, 'tests', 'infra', 'iam-wildcard-allow-list.json'),
+  ) as AllowListEntry[];
+
+  it('justifies every wildcard action or resource of every Allow statement, whatever the configuration', () => {
+    for (const [resolver, source] of variants()) {
+      const wildcards = wildcardsIn(policyDocuments(resolver, source));
+      expect(wildcards.length).toBeGreaterThan(0);
+      expect(unjustifiedWildcards(resolver, wildcards, allowList)).toEqual([]);
+    }
+  });
+
+  it('lists only wildcards the stack uses', () => {
+    const used = variants().flatMap(([resolver, source]) =>
+      wildcardsIn(policyDocuments(resolver, source)).map((wildcard) => `${wildcard.sid} ${wildcard.value}`),
+    );
+    for (const entry of allowList)
+      expect(used, `${entry.sid} ${entry.wildcard}`).toContain(
+        `${entry.sid} ${renderedWildcard(cfn, entry)}`,
+      );
+  });
+
+  it('states each justification, on one line, as a comment in serverless.yml', () => {
+    const comments = readFileSync(join(ROOT, 'serverless.yml'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim());
+    for (const entry of allowList) {
+      expect(entry.justification).toMatch(/^[^\n]{10,120}$/);
+      expect(comments, entry.sid).toContain(`# Wildcard: ${entry.justification}`);
+    }
+  });
+
+  it('reports an unlisted wildcard action or resource, a listed Sid with another wildcard, and NotAction', () => {
+    const documents: PolicyDocumentAt[] = [
+      {
+        location: 'SomeRole.Policies[0]',
+        statements: [
+          { Sid: 'Everything', Effect: 'Allow', Action: 's3:*', Resource: '*' },
+          {
+            Sid: 'ReadOrganization',
+            Effect: 'Allow',
+            Action: 'organizations:DescribeOrganization',
+            Resource: 'arn:aws:organizations::*',
+          },
+          {
+            Sid: 'AllButIam',
+            Effect: 'Allow',
+            NotAction: 'iam:*',
+            Resource: 'arn:aws:s3:::a',
+          } as unknown as PolicyStatement,
+          // Objects of one named bucket, and any deny: not broad wildcards.
+          { Sid: 'OneBucket', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::my-bucket/*' },
+          { Sid: 'DenyInsecureTransport', Effect: 'Deny', Action: 's3:*', Resource: '*' },
+          {
+            Sid: 'ReadOrganization',
+            Effect: 'Allow',
+            Action: 'organizations:DescribeOrganization',
+            Resource: '*',
+          },
+        ],
+      },
+    ];
+    const reported = unjustifiedWildcards(cfn, wildcardsIn(documents), allowList).map(
+      (wildcard) => `${wildcard.sid} ${wildcard.kind} ${wildcard.value}`,
+    );
+    expect(reported).toEqual([
+      'Everything action s3:*',
+      'Everything resource *',
+      'ReadOrganization resource arn:aws:organizations::*',
+      'AllButIam not-action-or-resource NotAction',
+    ]);
   });
 });
