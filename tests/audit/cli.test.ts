@@ -7,7 +7,7 @@ import { seedSnapshot } from '../support/snapshot-builder.js';
 import { AUDIT_TIME, auditSnapshot, INTAKE_QUEUE_ARN, writeSnapshotFile } from './audit-fixtures.js';
 import { AUDIT_FIXTURES } from './generate-fixtures.js';
 
-const FIXTURES = 'tests/audit/fixtures';
+const FIXTURES = 'events/audit';
 
 function capture() {
   const out: string[] = [];
@@ -83,7 +83,7 @@ describe('audit command', () => {
   it.each([
     [['--frobnicate'], /Unknown option/],
     [['--queue-arn', 'not-an-arn'], /--queue-arn must be an SQS queue ARN/],
-    [['--snapshot', 'tests/audit/fixtures/missing.json'], /missing.json: file not found/],
+    [['--snapshot', 'events/audit/missing.json'], /missing.json: file not found/],
     [['--bucket', ''], /empty --bucket/],
   ])('exits 2 on bad usage %j', async (argv, message) => {
     const { status, err } = await run(argv);
