@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { benchColdStart } from './cold-start.js';
 import { benchCopy } from './copy.js';
 import { benchOneDiagnosis, benchStorm } from './diagnosis.js';
 import { machineLine, renderMarkdown, type Section, updateReadme } from './lib/report.js';
@@ -15,6 +16,7 @@ const ROOT = new URL('../', import.meta.url);
 
 const sections: Section[] = [];
 const steps: [string, () => Promise<Section> | Section][] = [
+  ['cold start', () => benchColdStart()],
   ['one diagnosis', benchOneDiagnosis],
   ['storm', () => benchStorm(10_000)],
   ['policy evaluation', () => benchPolicy()],

@@ -1,8 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,10 +10,9 @@ import { createLiveCaller, createReads } from '../../shared/aws/index.js';
 import { loadActConfig } from '../../shared/config.js';
 import { createIncidentStore } from '../../shared/incidents/store.js';
 import { createAttemptLedger } from '../../shared/ledger/index.js';
-import { createSecretResolver } from '../../shared/notify/secrets.js';
 import { actOnDiagnoses } from '../../shared/pipeline/act-on-diagnoses.js';
 import { createActPorts } from '../../shared/pipeline/act-ports.js';
-import { createNotifier } from '../../shared/pipeline/notifier.js';
+import { createConfiguredNotifier } from '../../shared/pipeline/notifier.js';
 import { RequestPacer } from '../../shared/remediation/copy-in-place.js';
 import { createModeSource } from '../../shared/remediation/mode.js';
 
@@ -39,26 +36,17 @@ const ports = createActPorts({
     }),
     { cacheTtlMs: 0, sourceRegion: region },
   ),
-  ledger: createAttemptLedger(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ region })),
-    config.ledgerTable,
-    {
-      maxCopiesPerObject: config.maxCopiesPerObject,
-    },
-  ),
+  ledger: createAttemptLedger(documents, config.ledgerTable, {
+    maxCopiesPerObject: config.maxCopiesPerObject,
+  }),
+  // A storm is one incident with one living message, not one notification per batch.
+  incidents: {
+    store: createIncidentStore(documents, config.ledgerTable),
+    slackUpdateIntervalMs: config.slackUpdateIntervalMs,
+  },
   s3: new S3Client({ region }),
   pacer: new RequestPacer({ ratePerSecond: config.copyRatePerSecond }),
-  notifier: createNotifier({
-    sns: { client: new SNSClient({ region }), topicArn: config.topicArn },
-    secrets: createSecretResolver({
-      ssm: new SSMClient({ region }),
-      secretsManager: new SecretsManagerClient({ region }),
-      ttlMs: 5 * 60_000,
-    }),
-    ...(config.slackSecret ? { slackSecret: config.slackSecret } : {}),
-    ...(config.slackChannel ? { slackChannel: config.slackChannel } : {}),
-    ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
-  }),
+  notifier: createConfiguredNotifier(config),
   deadLetters: createSqsDeadLetterSink(new SQSClient({ region }), config.deadLetterQueueUrl),
   log: logger,
 });

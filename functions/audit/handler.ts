@@ -1,8 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAccountReads } from '../../shared/audit/account-reads.js';
 import { auditAccount } from '../../shared/audit/audit.js';
@@ -11,8 +8,7 @@ import { loadAuditConfig } from '../../shared/audit/config.js';
 import { runScheduledAudit } from '../../shared/audit/scheduled.js';
 import { withAccountCommands } from '../../shared/aws/account-commands.js';
 import { createLiveCaller, createReads } from '../../shared/aws/index.js';
-import { createSecretResolver } from '../../shared/notify/secrets.js';
-import { createNotifier } from '../../shared/pipeline/notifier.js';
+import { createConfiguredNotifier } from '../../shared/pipeline/notifier.js';
 
 // Scheduled; new reads (and cache) on every run, so a fix made since the last audit is seen.
 const config = loadAuditConfig(process.env);
@@ -29,17 +25,7 @@ const state = createAuditStateStore(
   DynamoDBDocumentClient.from(new DynamoDBClient({ region })),
   config.ledgerTable,
 );
-const notifier = createNotifier({
-  sns: { client: new SNSClient({ region }), topicArn: config.topicArn },
-  secrets: createSecretResolver({
-    ssm: new SSMClient({ region }),
-    secretsManager: new SecretsManagerClient({ region }),
-    ttlMs: 5 * 60_000,
-  }),
-  ...(config.slackSecret ? { slackSecret: config.slackSecret } : {}),
-  ...(config.slackChannel ? { slackChannel: config.slackChannel } : {}),
-  ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
-});
+const notifier = createConfiguredNotifier(config);
 
 export const handler = async (): Promise<void> => {
   const result = await runScheduledAudit({

@@ -2,8 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLiveCaller, createReads } from '../../shared/aws/index.js';
@@ -13,10 +11,9 @@ import { createIncidentMetrics } from '../../shared/incidents/metrics.js';
 import { createIncidentStore } from '../../shared/incidents/store.js';
 import { runSweep } from '../../shared/incidents/sweep.js';
 import { createAttemptLedger } from '../../shared/ledger/index.js';
-import { createSecretResolver } from '../../shared/notify/secrets.js';
 import { sendIncidentNotice } from '../../shared/pipeline/incident-notices.js';
 import { createLedgerCopy } from '../../shared/pipeline/ledger-copy.js';
-import { createNotifier } from '../../shared/pipeline/notifier.js';
+import { createConfiguredNotifier } from '../../shared/pipeline/notifier.js';
 import { createBatchReplication } from '../../shared/redrive/index.js';
 import { RequestPacer, readBucketAclsEnabled } from '../../shared/remediation/copy-in-place.js';
 import { createModeSource } from '../../shared/remediation/mode.js';
@@ -41,17 +38,7 @@ const freshReads = createReads(
   }),
   { cacheTtlMs: 0, sourceRegion: region },
 );
-const notifier = createNotifier({
-  sns: { client: new SNSClient({ region }), topicArn: config.topicArn },
-  secrets: createSecretResolver({
-    ssm: new SSMClient({ region }),
-    secretsManager: new SecretsManagerClient({ region }),
-    ttlMs: 5 * 60_000,
-  }),
-  ...(config.slackSecret ? { slackSecret: config.slackSecret } : {}),
-  ...(config.slackChannel ? { slackChannel: config.slackChannel } : {}),
-  ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
-});
+const notifier = createConfiguredNotifier(config);
 const copy = createLedgerCopy({
   s3,
   ledger: createAttemptLedger(documents, config.ledgerTable, {

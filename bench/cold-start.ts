@@ -1,0 +1,233 @@
+/**
+ * Cold start, per deployed function: bundle size and median module-load time over fresh Node processes,
+ * beside a baseline handler that only imports `@aws-sdk/client-s3` and creates a client (the least an S3
+ * Lambda pays). Bundled with the esbuild settings and loaded with the environment `serverless.yml` deploys.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type Bundle,
+  bundleEntry,
+  esbuildOptionsFrom,
+  type LoadResult,
+  lambdaRuntimeEnvironment,
+  loadInFreshNode,
+} from './lib/lambda-bundles.js';
+import type { Section } from './lib/report.js';
+import { readServiceDefinition } from './lib/service-definition.js';
+
+export const COLD_START_TARGETS = { loadRatio: 1.3, bytes: 1_000_000 } as const;
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+const BASELINE_SOURCE = `import { S3Client } from '@aws-sdk/client-s3';
+
+const s3 = new S3Client({});
+
+export const handler = async () => s3.config.region();
+`;
+
+interface Subject {
+  name: string;
+  bundle: Bundle | { error: string };
+  exportName: string;
+  environment: Record<string, string>;
+  loads: LoadResult[];
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
+function loadFailure(subject: Subject): string | undefined {
+  if ('error' in subject.bundle) return `bundle failed: ${subject.bundle.error}`;
+  const failed = subject.loads.find((load) => load.kind === 'failed');
+  return failed?.kind === 'failed' ? `load failed: ${failed.error}` : undefined;
+}
+
+function timings(subject: Subject): number[] {
+  return subject.loads.flatMap((load) => (load.kind === 'loaded' ? [load.ms] : []));
+}
+
+async function measure(subjects: Subject[], runs: number): Promise<void> {
+  // One warm-up import each (file cache), then rounds that visit every bundle in turn, so a slow moment of
+  // the machine touches all of them alike. A bundle that fails once is not tried again.
+  for (let round = 0; round <= runs; round += 1) {
+    for (const subject of subjects) {
+      if ('error' in subject.bundle || loadFailure(subject)) continue;
+      const load = await loadInFreshNode(subject.bundle.file, subject.exportName, subject.environment);
+      if (round > 0 || load.kind === 'failed') subject.loads.push(load);
+    }
+  }
+}
+
+function formatKb(bytes: number): string {
+  return (bytes / 1000).toFixed(0);
+}
+
+/** The packages a bundle carries beyond the baseline's, largest first: where its extra size and load come from. */
+export function addedOverBaseline(bundle: Bundle, baseline: Bundle, count = 5): string {
+  const base = new Map(baseline.parts.map((part) => [part.name, part.bytes]));
+  return bundle.parts
+    .map((part) => ({ name: part.name, bytes: part.bytes - (base.get(part.name) ?? 0) }))
+    .filter((part) => part.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, count)
+    .map((part) => `${part.name} ${formatKb(part.bytes)} kB`)
+    .join(', ');
+}
+
+/** Runs the section; `runs` fresh processes per bundle (at least 15 for the README). */
+export async function benchColdStart(options: { runs?: number; root?: string } = {}): Promise<Section> {
+  const runs = options.runs ?? 15;
+  const root = options.root ?? ROOT;
+  const definition = readServiceDefinition(root);
+  const buildOptions = esbuildOptionsFrom(definition.esbuild, definition.runtime);
+  const directory = await mkdtemp(join(tmpdir(), 'srd-cold-start-'));
+  try {
+    await writeFile(join(directory, 'baseline-handler.ts'), BASELINE_SOURCE);
+    const baseline: Subject = {
+      name: 'baseline',
+      bundle: await bundleEntry({
+        root,
+        entry: join(directory, 'baseline-handler.ts'),
+        outdir: join(directory, 'baseline'),
+        build: buildOptions,
+        nodePaths: [join(root, 'node_modules')],
+      }),
+      exportName: 'handler',
+      environment: lambdaRuntimeEnvironment(
+        `${definition.service}-${definition.stage}-baseline`,
+        definition.region,
+      ),
+      loads: [],
+    };
+    const functions: Subject[] = [];
+    for (const fn of definition.functions) {
+      let bundle: Subject['bundle'];
+      try {
+        bundle = await bundleEntry({
+          root,
+          entry: fn.entry,
+          outdir: join(directory, fn.name),
+          build: buildOptions,
+        });
+      } catch (error) {
+        bundle = {
+          error: error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error),
+        };
+      }
+      functions.push({
+        name: fn.name,
+        bundle,
+        exportName: fn.exportName,
+        environment: {
+          ...lambdaRuntimeEnvironment(
+            `${definition.service}-${definition.stage}-${fn.name}`,
+            definition.region,
+          ),
+          ...fn.environment,
+        },
+        loads: [],
+      });
+    }
+
+    await measure([baseline, ...functions], runs);
+    return coldStartSection(baseline, functions, runs);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+function coldStartSection(baseline: Subject, functions: Subject[], runs: number): Section {
+  const baselineFailure = loadFailure(baseline);
+  if (baselineFailure || 'error' in baseline.bundle)
+    throw new Error(`cold start: the baseline itself did not load (${baselineFailure})`);
+  const baselineBytes = baseline.bundle.bytes;
+  const baselineMs = median(timings(baseline));
+  const misses: string[] = [];
+  const breakdowns: string[] = [];
+  const { loadRatio: maxRatio, bytes: maxBytes } = COLD_START_TARGETS;
+
+  const rows = functions.map((subject): string[] => {
+    const failure = loadFailure(subject);
+    const bytes = 'error' in subject.bundle ? undefined : subject.bundle.bytes;
+    const size = bytes === undefined ? '–' : formatKb(bytes);
+    const sizeRatio = bytes === undefined ? '–' : `${(bytes / baselineBytes).toFixed(2)}×`;
+    if (failure) {
+      misses.push(`${subject.name} (${failure})`);
+      return [subject.name, size, sizeRatio, '–', '–', '–', `**FAILED** – ${failure}`];
+    }
+    const ms = median(timings(subject));
+    const ratio = ms / baselineMs;
+    const missed = [
+      ...(ratio > maxRatio ? [`load ${ratio.toFixed(2)}× > ${maxRatio}×`] : []),
+      ...(bytes !== undefined && bytes > maxBytes
+        ? [`size ${formatKb(bytes)} kB > ${formatKb(maxBytes)} kB`]
+        : []),
+    ];
+    if (missed.length > 0) {
+      misses.push(`${subject.name} (${missed.join(', ')})`);
+      if (!('error' in subject.bundle) && !('error' in baseline.bundle))
+        breakdowns.push(`${subject.name}: ${addedOverBaseline(subject.bundle, baseline.bundle)}`);
+    }
+    const all = timings(subject);
+    return [
+      subject.name,
+      size,
+      sizeRatio,
+      ms.toFixed(1),
+      `${Math.min(...all).toFixed(1)}–${Math.max(...all).toFixed(1)}`,
+      `${ratio.toFixed(2)}×`,
+      missed.length === 0 ? 'met' : `**MISSED** – ${missed.join(', ')}`,
+    ];
+  });
+  const baselineAll = timings(baseline);
+  rows.push([
+    'baseline (S3 client only)',
+    formatKb(baselineBytes),
+    '1.00×',
+    baselineMs.toFixed(1),
+    `${Math.min(...baselineAll).toFixed(1)}–${Math.max(...baselineAll).toFixed(1)}`,
+    '1.00×',
+    '–',
+  ]);
+
+  return {
+    title: 'Cold start',
+    about:
+      `Each deployed function bundled with the esbuild settings read from serverless.yml (custom.esbuild), ` +
+      `then imported in ${runs} fresh \`node\` processes (after one warm-up, rounds interleaved across bundles) ` +
+      `with the environment the stack deploys (parameter defaults, dummy resource names); the load time is ` +
+      `the \`await import()\` of the bundle, Node's own start-up excluded. Baseline: a handler that only ` +
+      `imports @aws-sdk/client-s3 and creates a client. Targets: load ≤ ${maxRatio}× the baseline's, ` +
+      `bundle ≤ 1 MB (1,000,000 bytes).`,
+    header: [
+      'Function',
+      'Bundle (kB)',
+      'Size vs baseline',
+      'Median load (ms)',
+      'Min–max (ms)',
+      'Load vs baseline',
+      'Targets',
+    ],
+    rows,
+    notes: [
+      misses.length === 0
+        ? `Every function meets both targets (load ≤ ${maxRatio}× baseline, ≤ 1 MB).`
+        : `**Misses a target:** ${misses.join('; ')}.`,
+      ...(breakdowns.length > 0
+        ? [
+            `Largest additions over the baseline bundle, where the extra load time comes from: ${breakdowns.join('; ')}.`,
+          ]
+        : []),
+    ],
+  };
+}
