@@ -11,7 +11,6 @@ import {
   type DeliveryFailure,
   type DeliveryOptions,
   postWithRetry,
-  safeCode,
   statusVerdict,
 } from './http-delivery.js';
 import type { SlackMessage } from './slack.js';
@@ -64,6 +63,14 @@ function configError(operation: SlackOperation, code: string): SlackDeliveryErro
   return new SlackDeliveryError(operation, { code, permanent: true, attempts: 0 });
 }
 
+/**
+ * Slack's error codes are lowercase snake_case (`invalid_auth`, `no_service`). Anything else in that place
+ * is not from Slack and may be an echo of what we sent (a proxy quoting the bot token): never shown.
+ */
+function slackCode(value: unknown, fallback: string): string {
+  return typeof value === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(value) ? value : fallback;
+}
+
 async function interpretApi(response: Response): Promise<AttemptVerdict<SlackPosted>> {
   const body = await response.text();
   const shared = statusVerdict(response);
@@ -84,7 +91,7 @@ async function interpretApi(response: Response): Promise<AttemptVerdict<SlackPos
       },
     };
   }
-  const code = safeCode(reply.error, 'unknown_error');
+  const code = slackCode(reply.error, 'unknown_error');
   return TRANSIENT_API_ERRORS.has(code)
     ? { kind: 'retry', code, status: response.status }
     : { kind: 'fail', code, status: response.status };
@@ -96,7 +103,7 @@ async function interpretWebhook(response: Response): Promise<AttemptVerdict<Slac
   if (shared) return shared;
   if (response.ok) return { kind: 'done', value: {} };
   // Slack answers a webhook with a code in the body: no_service (revoked), channel_not_found, invalid_payload...
-  return { kind: 'fail', code: safeCode(body, `http_${response.status}`), status: response.status };
+  return { kind: 'fail', code: slackCode(body, `http_${response.status}`), status: response.status };
 }
 
 export function createSlackSender(options: SlackSenderOptions): SlackSender {

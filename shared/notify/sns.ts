@@ -13,6 +13,7 @@ import type { RenderLimits } from './limits.js';
 import type { Notification } from './notification.js';
 import { notificationDocument } from './notification-document.js';
 import { renderNotificationText } from './notification-text.js';
+import { safeText } from './safe-text.js';
 
 /** SNS rejects a publish whose message plus attributes exceed 256 KiB. */
 export const SNS_MAX_BYTES = 256 * 1024;
@@ -47,8 +48,12 @@ export function snsSubject(notification: Notification): string {
   return clip(ascii, SNS_MAX_SUBJECT_CHARS, '...');
 }
 
+/**
+ * Attribute values come from the event (a forged one may hold any bucket name); SQS subscriptions refuse
+ * most control characters in attributes, so they are shown escaped like everywhere else.
+ */
 function attribute(value: string): MessageAttributeValue {
-  return { DataType: 'String', StringValue: value };
+  return { DataType: 'String', StringValue: safeText(value) };
 }
 
 export function snsMessageAttributes(notification: Notification): Record<string, MessageAttributeValue> {

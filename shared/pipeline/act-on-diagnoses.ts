@@ -259,7 +259,14 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
         addToGroup(item, withNote(fresh, note), 'notify', 'notified');
         return;
       }
-      const plan = await ports.planCopy(target);
+      let plan: CopyPlan;
+      try {
+        plan = await ports.planCopy(target);
+      } catch (error) {
+        // A claim left held would make every redelivery a "duplicate" until its lease ran out.
+        await ports.releaseCopy(versioned, error instanceof Error ? error.message : String(error));
+        throw error;
+      }
       if (plan.kind === 'refuse') {
         await ports.releaseCopy(versioned, plan.reason);
         addToGroup(item, withNote(fresh, `Not copied: ${plan.reason}`), 'notify', 'notified');
@@ -333,6 +340,23 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
       return;
     }
     for (const item of group.items) outcomes.set(item, 'recorded');
+    try {
+      await noticeIncident(group, incidents, outcome);
+    } catch (error) {
+      // The records are safe in the incident; the sweep's still-open digest is the retry of this notice.
+      counts.deliveryErrors += 1;
+      log.error('incident notice failed; the sweep will send it', {
+        incident: outcome.incident.incidentId,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
+  }
+
+  async function noticeIncident(
+    group: Group,
+    incidents: IncidentPorts,
+    outcome: RecordOutcome,
+  ): Promise<void> {
     const { incident } = outcome;
     openIncidents ??= incidents.store.listOpen();
     const openOnRoute = (await openIncidents).filter(

@@ -42,6 +42,11 @@ export interface ActDependencies {
   now?: () => number;
 }
 
+/** The version's copy is claimed by a live lease elsewhere: retry the record later, do not drop it. */
+export class CopyInProgressError extends Error {
+  override readonly name = 'CopyInProgressError';
+}
+
 export function createActPorts(deps: ActDependencies): ActPorts {
   const now = deps.now ?? Date.now;
   const aclCacheMs = deps.aclCacheMs ?? 5 * 60_000;
@@ -73,7 +78,15 @@ export function createActPorts(deps: ActDependencies): ActPorts {
       decideAction(diagnosis, deps.ledger ? settings : { ...settings, mode: 'plan' }),
     rediagnose: (failure) => diagnose(failure, deps.freshReads),
     async claimCopy(target) {
-      return (await ledger().claim(target)).outcome;
+      const claim = await ledger().claim(target);
+      // Another worker's live lease, perhaps of one that was killed before copying: dropping the record as a
+      // duplicate would lose it, so it is kept for a retry that finds the copy done or the lease expired.
+      if (claim.outcome === 'duplicate' && claim.attempt.status === 'in-progress') {
+        throw new CopyInProgressError(
+          `a copy of s3://${target.bucket}/${target.key} version ${target.versionId} is in progress elsewhere (lease until ${claim.attempt.leaseExpiresAt ?? 'unknown'})`,
+        );
+      }
+      return claim.outcome;
     },
     async completeCopy(target, result) {
       await ledger().complete({

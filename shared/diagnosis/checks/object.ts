@@ -248,6 +248,9 @@ export async function checkObject(ctx: DiagnosisContext): Promise<CheckResult> {
             [`GetObjectAcl owner ${owner}`, `bucket owner ${comparable.join(', ')}`],
           ),
         );
+      } else if (!known.includes(owner) && bucketAcl?.status === 'denied') {
+        // Without the bucket owner's canonical ID the ownership cannot be settled: unverified, not "no cause".
+        unverified.push({ why: deniedWhy('s3:GetBucketAcl', ctx.sourceBucket, bucketAcl) });
       } else if (!known.includes(owner)) {
         notes.push(
           `The object's owner ${owner} could not be compared with the bucket owner (different id forms).`,
