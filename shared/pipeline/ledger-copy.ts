@@ -12,6 +12,7 @@ import {
   planCopyInPlace,
   type RequestPacer,
 } from '../remediation/copy-in-place.js';
+import { CopyInProgressError } from './act-ports.js';
 
 export interface LedgerCopyDeps {
   s3: S3Client;
@@ -32,15 +33,30 @@ export function createLedgerCopy(deps: LedgerCopyDeps) {
     if (!versionId) return { ok: false, reason: 'no version id: a copy in place needs the failed version' };
     const target = { bucket: object.bucket, key: object.key, versionId };
     const claim = await deps.ledger.claim({ ...target, reason: object.reason });
-    if (claim.outcome === 'duplicate')
-      return { ok: false, reason: 'a copy of this version is already done or in progress' };
+    if (claim.outcome === 'duplicate') {
+      // Done before (a redelivery, an earlier sweep): that copy stands. Still running elsewhere: try again later.
+      if (claim.attempt.status === 'done') {
+        const copied = claim.attempt.newVersionId;
+        return { ok: true, requests: 0, ...(copied ? { newVersionId: copied } : {}) };
+      }
+      throw new CopyInProgressError(
+        `a copy of ${object.bucket}/${object.key} (${versionId}) is in progress elsewhere`,
+      );
+    }
     if (claim.outcome === 'limit-reached') {
       return { ok: false, reason: `copied in place ${claim.generation} time(s) already and failed again` };
     }
-    const plan = await planCopyInPlace(deps.s3, target, {
-      ...pacing,
-      aclsEnabled: await deps.aclsEnabled(object.bucket),
-    });
+    let plan: Awaited<ReturnType<typeof planCopyInPlace>>;
+    try {
+      plan = await planCopyInPlace(deps.s3, target, {
+        ...pacing,
+        aclsEnabled: await deps.aclsEnabled(object.bucket),
+      });
+    } catch (error) {
+      // Throttled or unreachable while planning: release the claim so the next attempt may copy.
+      await deps.ledger.fail({ ...target, error });
+      throw error;
+    }
     if (plan.kind === 'refuse') {
       await deps.ledger.fail({ ...target, error: plan.reason });
       return { ok: false, reason: plan.reason, requests: plan.reads };
