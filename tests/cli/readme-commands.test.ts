@@ -8,29 +8,23 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
   GetBucketNotificationConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketReplicationCommand,
   HeadObjectCommand,
-  ListBucketsCommand,
   PutBucketNotificationConfigurationCommand,
   PutBucketReplicationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
-import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsService } from '../../shared/aws/caller.js';
-import { createReplayCaller, parseSnapshot } from '../../shared/aws/index.js';
-import { LIVE_COMMANDS } from '../../shared/aws/live-commands.js';
+import { parseSnapshot } from '../../shared/aws/index.js';
 import { main } from '../../shared/cli/main.js';
 import { diagnose } from '../../shared/diagnosis/index.js';
 import { createIncidentStore } from '../../shared/incidents/store.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
+import { mockLiveAccount } from '../support/live-account.js';
 import { loadScenario } from '../support/storm.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,47 +39,21 @@ function readmeCommands(): string[][] {
   });
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: one stub type over differently typed clients
-let mocks: AwsStub<any, any, any>[] = [];
+const restores: (() => void)[] = [];
 afterEach(() => {
-  for (const mock of mocks) mock.restore();
-  mocks = [];
+  for (const restore of restores.splice(0)) restore();
 });
 
 /** The live SDK clients answer from a recorded account, as AWS would. */
 function liveAccountFrom(snapshotPath: string): void {
-  const replay = createReplayCaller(
-    parseSnapshot(JSON.parse(readFileSync(join(ROOT, snapshotPath), 'utf8'))),
-  );
-  const clients: [AwsService, Parameters<typeof mockClient>[0]][] = [
-    ['S3', S3Client],
-    ['IAM', IAMClient],
-    ['KMS', KMSClient],
-    ['STS', STSClient],
-    ['Organizations', OrganizationsClient],
-  ];
-  for (const [service, client] of clients) {
-    const mock = mockClient(client);
-    mocks.push(mock);
-    for (const [command, commandClass] of Object.entries(LIVE_COMMANDS[service] ?? {})) {
-      // biome-ignore lint/suspicious/noExplicitAny: the command table is typed loosely on purpose
-      mock
-        .on(commandClass as any)
-        .callsFake((input: Record<string, unknown>) => replay.send(service, command, input));
-    }
-    if (service === 'S3') {
-      mock.on(ListBucketsCommand).callsFake((input) => replay.send('S3', 'ListBuckets', input));
-      mock
-        .on(GetBucketNotificationConfigurationCommand)
-        .callsFake((input) => replay.send('S3', 'GetBucketNotificationConfiguration', input));
-    }
-  }
+  const restore = mockLiveAccount(parseSnapshot(JSON.parse(readFileSync(join(ROOT, snapshotPath), 'utf8'))));
+  restores.push(restore);
 }
 
 /** A bucket whose notification and replication documents really change when they are put. */
 function statefulBucket(): void {
   const s3 = mockClient(S3Client);
-  mocks.push(s3);
+  restores.push(() => s3.restore());
   const { snapshot } = loadScenario(SCENARIO);
   const replication = snapshot.calls.find((call) => call.command === 'GetBucketReplication')?.output;
   let documents = {

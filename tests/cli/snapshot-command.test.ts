@@ -2,51 +2,23 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
-import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AwsService } from '../../shared/aws/caller.js';
-import { createReplayCaller, parseSnapshot } from '../../shared/aws/index.js';
-import { LIVE_COMMANDS } from '../../shared/aws/live-commands.js';
+import { parseSnapshot } from '../../shared/aws/index.js';
 import { main } from '../../shared/cli/main.js';
+import { mockLiveAccount } from '../support/live-account.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIO = join(ROOT, 'events/scenarios/sse-kms-destination-key-policy-lacks-role');
 
-// biome-ignore lint/suspicious/noExplicitAny: one stub type over five differently typed clients
-const mocks: AwsStub<any, any, any>[] = [];
+let restore: (() => void) | undefined;
 
-/**
- * Stands in for a live account: every SDK client the live gateway creates is mocked, and each command is
- * answered from a scenario's recorded calls. The `snapshot` command runs against it as against AWS.
- */
 async function mockLiveAccountFrom(snapshotPath: string): Promise<void> {
-  const replay = createReplayCaller(parseSnapshot(JSON.parse(await readFile(snapshotPath, 'utf8'))));
-  const clients: [AwsService, Parameters<typeof mockClient>[0]][] = [
-    ['S3', S3Client],
-    ['IAM', IAMClient],
-    ['KMS', KMSClient],
-    ['STS', STSClient],
-    ['Organizations', OrganizationsClient],
-  ];
-  for (const [service, client] of clients) {
-    const mock = mockClient(client);
-    mocks.push(mock);
-    for (const [command, commandClass] of Object.entries(LIVE_COMMANDS[service] ?? {})) {
-      // biome-ignore lint/suspicious/noExplicitAny: the command table is typed loosely on purpose
-      mock
-        .on(commandClass as any)
-        .callsFake((input: Record<string, unknown>) => replay.send(service, command, input));
-    }
-  }
+  restore = mockLiveAccount(parseSnapshot(JSON.parse(await readFile(snapshotPath, 'utf8'))));
 }
 
 afterEach(() => {
-  for (const mock of mocks.splice(0)) mock.restore();
+  restore?.();
+  restore = undefined;
 });
 
 function capture() {
@@ -70,7 +42,8 @@ describe('recording a snapshot from a live account', () => {
     ).toBe(0);
     const live = capture();
     expect(await main(['diagnose', '--event', event, '--json', '--region', 'us-east-1'], live.io)).toBe(0);
-    for (const mock of mocks.splice(0)) mock.restore();
+    restore?.();
+    restore = undefined;
     const replayed = capture();
     expect(await main(['diagnose', '--event', event, '--snapshot', recorded, '--json'], replayed.io)).toBe(0);
 
