@@ -15,6 +15,7 @@ import {
   parseEventText,
 } from '../../shared/events/index.js';
 import { listSamples, readSampleText, sampleRecord } from '../events/samples.js';
+import { fieldPaths, setAt } from '../support/field-paths.js';
 
 function expectWellFormed(parsed: ParsedRecord[]): void {
   for (const item of parsed) {
@@ -279,20 +280,3 @@ describe('the parser under bad input (properties and exhaustive drills)', () => 
     expect(cases).toBe(paths.length * WRONG_VALUES.length * 2);
   });
 });
-
-type Path = string[];
-
-function fieldPaths(value: unknown, prefix: Path = []): Path[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
-  return Object.entries(value).flatMap(([key, child]) => [
-    [...prefix, key],
-    ...fieldPaths(child, [...prefix, key]),
-  ]);
-}
-
-function setAt(target: Record<string, unknown>, path: Path, value: unknown): void {
-  const last = path.at(-1);
-  let node: unknown = target;
-  for (const key of path.slice(0, -1)) node = (node as Record<string, unknown>)[key];
-  if (last !== undefined) (node as Record<string, unknown>)[last] = value;
-}

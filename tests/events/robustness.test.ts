@@ -7,6 +7,7 @@ import {
   parseEvents,
   parseEventText,
 } from '../../shared/events/index.js';
+import { fieldPaths, setAt } from '../support/field-paths.js';
 import { listSamples, readSampleText, sampleRecord } from './samples.js';
 
 function expectWellFormed(parsed: ParsedRecord[]): void {
@@ -85,21 +86,3 @@ describe('the parser never throws (properties)', () => {
     );
   });
 });
-
-type Path = string[];
-
-/** The path of every field in the record, nested objects included (replacing one replaces its subtree). */
-function fieldPaths(value: unknown, prefix: Path = []): Path[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
-  return Object.entries(value).flatMap(([key, child]) => [
-    [...prefix, key],
-    ...fieldPaths(child, [...prefix, key]),
-  ]);
-}
-
-function setAt(target: Record<string, unknown>, path: Path, value: unknown): void {
-  const last = path.at(-1);
-  let node: unknown = target;
-  for (const key of path.slice(0, -1)) node = (node as Record<string, unknown>)[key];
-  if (last !== undefined) (node as Record<string, unknown>)[last] = value;
-}
