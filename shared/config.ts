@@ -61,12 +61,12 @@ export function loadDiagnoseConfig(env: Env): DiagnoseConfig {
   };
 }
 
-export interface ActConfig {
+/** What the act and sweep functions share: where they notify, the ledger, the mode, how they copy. */
+export interface ActionConfig {
   region: string;
   topicArn: string;
   ledgerTable: string;
   modeParameterName: string;
-  deadLetterQueueUrl: string;
   /** The deployed settings: what a missing mode parameter means, and the classes a plain `auto` opts in. */
   fallbackMode: Mode;
   autoRetrigger: string[];
@@ -93,7 +93,12 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-export function loadActConfig(env: Env): ActConfig {
+export interface ActConfig extends ActionConfig {
+  /** Where diagnoses that cannot be read go, with the reason. */
+  deadLetterQueueUrl: string;
+}
+
+function loadActionConfig(env: Env): ActionConfig {
   const slackSecret = optional(env, 'SLACK_SECRET');
   const slackChannel = optional(env, 'SLACK_CHANNEL');
   const webhookSecret = optional(env, 'WEBHOOK_SECRET');
@@ -103,7 +108,6 @@ export function loadActConfig(env: Env): ActConfig {
     topicArn: required(env, 'TOPIC_ARN'),
     ledgerTable: required(env, 'LEDGER_TABLE'),
     modeParameterName: required(env, 'MODE_PARAMETER_NAME'),
-    deadLetterQueueUrl: required(env, 'DEAD_LETTER_QUEUE_URL'),
     fallbackMode: parseMode(optional(env, 'MODE')),
     autoRetrigger: list(env, 'AUTO_RETRIGGER'),
     maxCopiesPerObject: positiveInt(env, 'MAX_COPIES_PER_OBJECT', 1),
@@ -116,7 +120,11 @@ export function loadActConfig(env: Env): ActConfig {
   };
 }
 
-export interface SweepConfig extends ActConfig {
+export function loadActConfig(env: Env): ActConfig {
+  return { ...loadActionConfig(env), deadLetterQueueUrl: required(env, 'DEAD_LETTER_QUEUE_URL') };
+}
+
+export interface SweepConfig extends ActionConfig {
   accountId: string;
   redriveBucket: string;
   batchRoleArn: string;
@@ -129,10 +137,9 @@ export interface SweepConfig extends ActConfig {
 }
 
 export function loadSweepConfig(env: Env): SweepConfig {
-  // The sweep dead-letters through Lambda's own failure destination, not by hand.
-  const act = loadActConfig({ ...env, DEAD_LETTER_QUEUE_URL: env.DEAD_LETTER_QUEUE_URL ?? '-' });
+  // The sweep has no queue of its own to dead-letter to: a failed sweep goes to Lambda's failure destination.
   return {
-    ...act,
+    ...loadActionConfig(env),
     accountId: required(env, 'ACCOUNT_ID'),
     redriveBucket: required(env, 'REDRIVE_BUCKET'),
     batchRoleArn: required(env, 'BATCH_ROLE_ARN'),

@@ -139,6 +139,8 @@ describe('sweep function configuration', () => {
       spotCheck: 5,
       fallbackMode: 'plan',
     });
+    // The sweep has no dead-letter queue of its own to send to (Lambda's failure destination takes failed sweeps).
+    expect(loadSweepConfig(sweep)).not.toHaveProperty('deadLetterQueueUrl');
   });
 
   it.each(['ACCOUNT_ID', 'REDRIVE_BUCKET', 'BATCH_ROLE_ARN', 'LEDGER_TABLE'])(
