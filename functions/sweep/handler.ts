@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +14,7 @@ import { createAttemptLedger } from '../../shared/ledger/index.js';
 import { sendIncidentNotice } from '../../shared/pipeline/incident-notices.js';
 import { createLedgerCopy } from '../../shared/pipeline/ledger-copy.js';
 import { createConfiguredNotifier } from '../../shared/pipeline/notifier.js';
+import { replicationStatusOf } from '../../shared/pipeline/replication-status.js';
 import { createBatchReplication } from '../../shared/redrive/index.js';
 import { RequestPacer, readBucketAclsEnabled } from '../../shared/remediation/copy-in-place.js';
 import { createModeSource } from '../../shared/remediation/mode.js';
@@ -81,16 +82,7 @@ export const handler = async (): Promise<void> => {
     rediagnose: (failure) => diagnose(failure, freshReads),
     copyObject: (object) => copy({ ...object, reason: object.failureReason ?? 'incident re-drive' }),
     batch,
-    async replicationStatus(object) {
-      const head = await s3.send(
-        new HeadObjectCommand({
-          Bucket: object.bucket,
-          Key: object.key,
-          ...(object.versionId ? { VersionId: object.versionId } : {}),
-        }),
-      );
-      return head.ReplicationStatus;
-    },
+    replicationStatus: (object) => replicationStatusOf(s3, object),
     async notify(notice) {
       const outcome = await sendIncidentNotice(notifier, notice, mode);
       for (const failed of outcome.failed) logger.error('incident notice not delivered', { ...failed });

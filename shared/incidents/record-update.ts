@@ -14,7 +14,10 @@ import { UpdateClauses, type UpdateParts } from './update-clauses.js';
 export interface RecordVariant {
   /** The incident is resolved: this batch reopens it. */
   reopen: boolean;
-  /** A re-drive is running, verifying or done: these failures are re-failures. */
+  /**
+   * A re-drive is running, verifying or done and this batch holds failures from after it started: they are
+   * re-failures (the circuit breaker's input). A backlogged failure from before the start is not.
+   */
   counting: boolean;
   /** The batch's latest event is later than the stored last seen (or there is none yet). */
   advanceLastSeen: boolean;
@@ -48,12 +51,15 @@ export function variantFor(
   item: Record<string, unknown> | undefined,
   input: Pick<RecordInput, 'firstSeen' | 'lastSeen'>,
 ): RecordVariant {
-  const redrive = item?.redrive as { state?: unknown } | undefined;
+  const redrive = item?.redrive as { state?: unknown; startedAt?: unknown } | undefined;
   const lastSeen = item?.lastSeen;
   const firstSeen = item?.firstSeen;
+  const reopen = item?.status === 'resolved';
+  const startedBefore = typeof redrive?.startedAt !== 'string' || redrive.startedAt <= input.lastSeen;
   return {
-    reopen: item?.status === 'resolved',
-    counting: REFAIL_COUNTING_STATES.some((state) => state === redrive?.state),
+    reopen,
+    // A reopened incident starts over: its old re-drive is cleared, so nothing counts against it.
+    counting: !reopen && startedBefore && REFAIL_COUNTING_STATES.some((state) => state === redrive?.state),
     advanceLastSeen: typeof lastSeen !== 'string' || lastSeen < input.lastSeen,
     moveFirstSeenBack: typeof firstSeen === 'string' && firstSeen > input.firstSeen,
   };
@@ -86,21 +92,25 @@ export function recordUpdate(variant: RecordVariant, input: RecordInput): Update
     .add('count', input.events);
   if (input.reasons.length > 0) u.add('failureReasons', new Set(input.reasons));
 
+  const startedAt = u.path('redrive.startedAt');
   if (variant.reopen) {
+    // The cause is back after a resolution: a new episode, re-driven afresh (a tripped breaker re-arms too).
     u.when(`${status} = ${u.value('resolved')}`)
       .set('reopenedAt', input.now)
       .add('reopenCount', 1)
-      .remove('resolvedAt', 'expiresAt');
+      .set('refailedSinceRedrive', 0)
+      .remove('resolvedAt', 'expiresAt', 'redrive');
   } else {
     u.when(`(attribute_not_exists(${pk}) OR ${status} = ${u.value('open')})`).setIfAbsent('reopenCount', 0);
-  }
-
-  if (variant.counting) {
-    u.when(`${redriveState} IN (${countingStates})`).add('refailedSinceRedrive', input.events);
-  } else {
-    u.when(
-      `(attribute_not_exists(${redriveState}) OR NOT (${redriveState} IN (${countingStates})))`,
-    ).setIfAbsent('refailedSinceRedrive', 0);
+    if (variant.counting) {
+      u.when(`${redriveState} IN (${countingStates})`)
+        .when(`(attribute_not_exists(${startedAt}) OR ${startedAt} <= ${last})`)
+        .add('refailedSinceRedrive', input.events);
+    } else {
+      u.when(
+        `(attribute_not_exists(${redriveState}) OR NOT (${redriveState} IN (${countingStates})) OR ${startedAt} > ${last})`,
+      ).setIfAbsent('refailedSinceRedrive', 0);
+    }
   }
 
   if (variant.advanceLastSeen) {

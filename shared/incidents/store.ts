@@ -507,7 +507,11 @@ export function createIncidentStore(
     return (await conditionalUpdate(incidentKey(incidentId), u.build())) !== undefined;
   }
 
-  async function resolve(incidentId: string, note?: string): Promise<boolean> {
+  async function resolve(
+    incidentId: string,
+    note?: string,
+    options: { expectCount?: number } = {},
+  ): Promise<boolean> {
     const now = clock();
     const u = new UpdateClauses();
     u.set('status', 'resolved')
@@ -515,6 +519,9 @@ export function createIncidentStore(
       .set('expiresAt', expiresAt(now))
       .remove('gsi1pk', 'gsi1sk')
       .when(`${u.path('status')} = ${u.value('open')}`);
+    // Objects are written before the incident's count: an unchanged count means no failure arrived since the
+    // caller checked its objects, so nothing still failed can be resolved away.
+    if (options.expectCount !== undefined) u.when(`${u.path('count')} = ${u.value(options.expectCount)}`);
     if (note !== undefined) u.set('note', note);
     return (await conditionalUpdate(incidentKey(incidentId), u.build())) !== undefined;
   }

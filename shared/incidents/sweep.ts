@@ -471,7 +471,8 @@ class IncidentSweeper {
       (failedAgain > 0
         ? `; ${failedAgain} failed again for another reason (see "incidents show ${id}")`
         : '');
-    if (!(await this.store.resolve(id, note))) return 'conflict';
+    // Conditional on the count read above: a failure recorded since then keeps the incident open.
+    if (!(await this.store.resolve(id, note, { expectCount: now.count }))) return 'conflict';
     const at = this.ports.now();
     const minutes = Math.max(0, Math.round((at - Date.parse(now.firstSeen)) / 60_000));
     this.ports.metrics?.timeToRepair(minutes);

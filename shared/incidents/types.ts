@@ -128,7 +128,8 @@ export interface IncidentStore {
   /** awaiting-approval → approved. */
   approve(incidentId: string, by: string): Promise<boolean>;
   /** open → resolved (leaves the open index); false if not open. */
-  resolve(incidentId: string, note?: string): Promise<boolean>;
+  /** With `expectCount`, only while the incident's failure count is still that (no failure arrived since). */
+  resolve(incidentId: string, note?: string, options?: { expectCount?: number }): Promise<boolean>;
   /** resolved → open, or trips a running redrive of an open incident. */
   reopen(incidentId: string, note: string): Promise<boolean>;
 }

@@ -388,7 +388,8 @@ describe('re-drive state', () => {
     // Without an expectation: restarting from tripped resets, a progress update of a running one does not.
     await store.setRedrive(ID, { ...plan, state: 'running', startedAt: iso(now) });
     const restarted = (await store.get(ID))?.refailedSinceRedrive;
-    await store.recordFailures(rolePolicyDiagnosis(), failures(5, 1));
+    // A failure from after the restart (one from before it would be a backlog, not a re-failure).
+    await store.recordFailures(rolePolicyDiagnosis(), [failure(5, { eventTime: iso(now + 60_000) })]);
     await store.setRedrive(ID, { ...plan, state: 'running', startedAt: iso(now), succeeded: 2 });
 
     expect(restarted).toBe(0);
