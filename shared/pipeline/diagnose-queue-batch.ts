@@ -1,7 +1,7 @@
 import type { DeadLetterSink } from '../aws/dead-letter.js';
 import type { EventPublisher } from '../aws/event-bus.js';
 import type { Mode } from '../config.js';
-import { diagnoseBatch } from '../diagnosis/index.js';
+import { type BatchResult, diagnoseBatch } from '../diagnosis/index.js';
 import type { DiagnosisReads } from '../diagnosis/reads.js';
 import { parseEvents } from '../events/index.js';
 import type { ReplicationFailure } from '../events/types.js';
@@ -51,6 +51,32 @@ function correlation(failure: ReplicationFailure): LogFields {
   };
 }
 
+type IsolatedResult = BatchResult | { failure: ReplicationFailure; bug: Error };
+
+/**
+ * The batch diagnosis, with an unexpected error (a bug in a check, not a transient read) confined to the
+ * records that hit it: the batch is diagnosed again one record at a time (the read cache makes that cheap)
+ * so every other record is still diagnosed.
+ */
+async function diagnoseIsolated(
+  failures: ReplicationFailure[],
+  reads: DiagnosisReads,
+): Promise<IsolatedResult[]> {
+  try {
+    return await diagnoseBatch(failures, reads);
+  } catch {
+    const results: IsolatedResult[] = [];
+    for (const failure of failures) {
+      try {
+        results.push(...(await diagnoseBatch([failure], reads)));
+      } catch (error) {
+        results.push({ failure, bug: error instanceof Error ? error : new Error(String(error)) });
+      }
+    }
+    return results;
+  }
+}
+
 /**
  * One batch from the diagnosis queue: parse every message, diagnose each distinct cause once, put the
  * diagnoses on the bus. Bad records go to the dead-letter queue with their reason; records that hit a
@@ -65,13 +91,11 @@ export async function diagnoseQueueBatch(
   const retry = new Set<string>();
   const bodies = new Map(messages.map((message) => [message.messageId, message.body]));
 
-  const parsed = parseEvents({
-    Records: messages.map((message) => ({
-      messageId: message.messageId,
-      body: message.body,
-      eventSource: 'aws:sqs',
-    })),
-  });
+  // One parse per message: a message can never use up the parser's bounds for the others.
+  const parsed = messages.flatMap((message) =>
+    parseEvents({ Records: [{ messageId: message.messageId, body: message.body, eventSource: 'aws:sqs' }] }),
+  );
+  const seen = new Set(parsed.map((record) => record.sourceId));
 
   const invalidByMessage = new Map<string, string[]>();
   const failures: { failure: ReplicationFailure; messageId: string }[] = [];
@@ -79,7 +103,9 @@ export async function diagnoseQueueBatch(
     const messageId = record.sourceId ?? '';
     switch (record.kind) {
       case 'invalid':
-        invalidByMessage.set(messageId, [...(invalidByMessage.get(messageId) ?? []), record.error.message]);
+        // Appended in place: a message may hold many bad records (copying the list each time is quadratic).
+        if (!invalidByMessage.has(messageId)) invalidByMessage.set(messageId, []);
+        invalidByMessage.get(messageId)?.push(record.error.message);
         break;
       case 'ignored':
         counts.ignored += 1;
@@ -95,26 +121,38 @@ export async function diagnoseQueueBatch(
     }
   }
 
-  for (const [messageId, reasons] of invalidByMessage) {
-    const reason = reasons.join('; ');
+  for (const message of messages) {
+    if (!seen.has(message.messageId))
+      invalidByMessage.set(message.messageId, ['the message holds no record']);
+  }
+
+  const deadLetter = async (messageId: string, reasons: string[]) => {
+    const shown = reasons.slice(0, 5).join('; ');
+    const reason = reasons.length > 5 ? `${shown}; …and ${reasons.length - 5} more` : shown;
     try {
       await deps.deadLetters.send({ body: bodies.get(messageId) ?? '', reason, sourceId: messageId });
       counts.deadLettered += reasons.length;
-      log.error('invalid record sent to the dead-letter queue', { messageId, reason });
+      log.error('record sent to the dead-letter queue', { messageId, reason });
     } catch (error) {
       retry.add(messageId);
       counts.retried += reasons.length;
-      log.error('invalid record could not be dead-lettered; left on the queue', { messageId, reason, error });
+      log.error('record could not be dead-lettered; left on the queue', { messageId, reason, error });
     }
-  }
+  };
+  for (const [messageId, reasons] of invalidByMessage) await deadLetter(messageId, reasons);
 
-  const results = await diagnoseBatch(
+  const results = await diagnoseIsolated(
     failures.map((item) => item.failure),
     deps.reads,
   );
   const entries: { detail: DiagnosisEventDetail; messageId: string }[] = [];
-  results.forEach((result, i) => {
+  for (const [i, result] of results.entries()) {
     const messageId = failures[i]?.messageId ?? '';
+    if ('bug' in result) {
+      // Not the record's fault and not transient: retrying would fail the same way. Keep it, with the reason.
+      await deadLetter(messageId, [`diagnosis failed: ${result.bug.name}: ${result.bug.message}`]);
+      continue;
+    }
     if ('error' in result) {
       retry.add(messageId);
       counts.retried += 1;
@@ -123,13 +161,13 @@ export async function diagnoseQueueBatch(
         messageId,
         error: result.error.message,
       });
-      return;
+      continue;
     }
     entries.push({
       detail: { failure: result.failure, diagnosis: result.diagnosis, mode: deps.mode },
       messageId,
     });
-  });
+  }
 
   const { failedIndexes } = await deps.publisher.publish(
     entries.map(({ detail }) => ({

@@ -164,4 +164,61 @@ describe('diagnosing one batch from the diagnosis queue', () => {
     expect(counts.diagnosed + counts.ignored + counts.deadLettered + counts.retried).toBe(messages.length);
     expect(counts.diagnosed).toBe(2);
   });
+
+  it('parses each message on its own: an absurd message cannot use up the bounds of the ones after it', async () => {
+    const { publisher, published } = fakePublisher();
+    const { deadLetters, letters } = fakeDeadLetters();
+    const absurd: QueueMessage = {
+      messageId: 'absurd',
+      body: JSON.stringify({ Records: Array.from({ length: 100_001 }, () => ({})) }),
+    };
+
+    const outcome = await diagnoseQueueBatch([absurd, good], {
+      reads: versioningReads(),
+      publisher,
+      deadLetters,
+      mode: 'plan',
+      log: silentLog,
+    });
+
+    expect(published).toHaveLength(1);
+    expect(outcome.counts.diagnosed).toBe(1);
+    expect(letters.map((letter) => letter.sourceId)).toEqual(['absurd']);
+  });
+
+  it('confines an unexpected error (a bug, not a transient read) to its record: dead-lettered with the reason, the others diagnosed', async () => {
+    const { publisher, published } = fakePublisher();
+    const { deadLetters, letters } = fakeDeadLetters();
+    const base = versioningReads();
+    const poisonBucket = 'poison-bucket';
+    const reads = new Proxy(base, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'getBucketReplication' || typeof value !== 'function') return value;
+        return (bucket: string, ...rest: unknown[]) => {
+          if (bucket === poisonBucket) throw new TypeError('unexpected shape');
+          return value.call(target, bucket, ...rest);
+        };
+      },
+    });
+    const poison: QueueMessage = {
+      messageId: 'poison-1',
+      body: good.body.replaceAll('my-source-bucket-use1', poisonBucket),
+    };
+
+    const outcome = await diagnoseQueueBatch([good, poison], {
+      reads,
+      publisher,
+      deadLetters,
+      mode: 'plan',
+      log: silentLog,
+    });
+
+    expect(published).toHaveLength(1);
+    expect(outcome.retryMessageIds).toEqual([]);
+    expect(letters).toEqual([
+      { body: poison.body, reason: 'diagnosis failed: TypeError: unexpected shape', sourceId: 'poison-1' },
+    ]);
+    expect(outcome.counts).toEqual({ diagnosed: 1, ignored: 0, deadLettered: 1, retried: 0 });
+  });
 });
