@@ -155,7 +155,10 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
     group.diagnoses.push(diagnosis);
     group.items.push(item);
     outcomes.set(item, outcome);
-    if (copy) group.plannedCopies.push(copy);
+    // One line per object version, however many deliveries of it the batch holds.
+    const listed = (c: PlannedCopy) =>
+      c.bucket === copy?.bucket && c.key === copy.key && c.versionId === copy.versionId;
+    if (copy && !group.plannedCopies.some(listed)) group.plannedCopies.push(copy);
   };
 
   const items: Item[] = [];
@@ -247,9 +250,16 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
         reason: failure.failureReason ?? failure.eventName,
       });
       if (claim === 'duplicate') {
-        outcomes.set(item, 'ignored');
-        log.info('copy already done or in progress for this version (duplicate delivery)', {
-          key: failure.key,
+        // Copied by an earlier delivery (one in progress elsewhere is retried, not reported here). Say so
+        // again: that delivery's notification may be the one that did not go out.
+        log.info('copy already done for this version (duplicate delivery)', { key: failure.key });
+        addToGroup(item, fresh, 'retrigger', 'ignored', {
+          bucket: target.bucket,
+          key: target.key,
+          versionId: failure.versionId,
+          request: {},
+          executed: true,
+          outcome: 'copied in place by an earlier delivery',
         });
         return;
       }

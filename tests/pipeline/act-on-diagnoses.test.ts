@@ -190,6 +190,28 @@ describe('acting on diagnoses', () => {
     expect(second.counts).toMatchObject({ copied: 0, ignored: 1 });
   });
 
+  it('announces a copy whose first notification reached no channel when the retried record finds it done', async () => {
+    // Prepare: the copy succeeds but no channel takes its notification, so the record is retried
+    const options: Setup = { deliver: false };
+    const { ports, sent } = await setup(options);
+    currentVersionIs(VERSION);
+    const diagnosis = await diagnosisOf(FIXED);
+    const first = await actOnDiagnoses([message('m1', fixedFailure, diagnosis)], ports);
+    expect(first.retryMessageIds).toEqual(['m1']);
+
+    // Act: the retry, with the channel back
+    options.deliver = true;
+    const retried = await actOnDiagnoses([message('m1', fixedFailure, diagnosis)], ports);
+
+    // Assess: nothing copied twice, and the copy is announced
+    expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(1);
+    expect(retried.retryMessageIds).toEqual([]);
+    expect(sent.at(-1)?.plannedCopies?.[0]).toMatchObject({
+      executed: true,
+      outcome: 'copied in place by an earlier delivery',
+    });
+  });
+
   it('does not copy again a version its own copy produced when that one fails too (limit 1)', async () => {
     const { ports, sent } = await setup();
     currentVersionIs(VERSION);
