@@ -18,10 +18,22 @@ export type Enrollment =
   | { status: 'not-enrolled'; why: string }
   | { status: 'unknown'; why: string };
 
+/**
+ * The entry's filter lets every key the rule replicates through: its prefix is a prefix of the rule's
+ * (a narrower one drops the rest), and no suffix (a rule cannot select by suffix, so any suffix drops keys).
+ */
 function coversPrefix(queue: QueueNotification, prefix: string): boolean {
   return queue.filterRules.every((rule) =>
-    rule.name === 'prefix' ? prefix.startsWith(rule.value) || rule.value.startsWith(prefix) : true,
+    rule.name === 'prefix'
+      ? prefix.startsWith(rule.value)
+      : rule.name === 'suffix'
+        ? rule.value === ''
+        : true,
   );
+}
+
+function filterText(queue: QueueNotification): string {
+  return queue.filterRules.map((r) => `${r.name} "${r.value}"`).join(', ');
 }
 
 /**
@@ -41,12 +53,12 @@ export function enrollmentOf(
     };
   }
   const prefix = rulePrefix(rule);
-  const receiving = read.value.queues.filter(
+  const sending = read.value.queues.filter(
     (queue) =>
       queue.events.some((event) => FAILURE_EVENT_TYPES.has(event)) &&
-      (queueArn === undefined || queue.queueArn === queueArn) &&
-      coversPrefix(queue, prefix),
+      (queueArn === undefined || queue.queueArn === queueArn),
   );
+  const receiving = sending.filter((queue) => coversPrefix(queue, prefix));
   const [queue] = receiving;
   if (queue) {
     const notes: string[] = [];
@@ -56,10 +68,16 @@ export function enrollmentOf(
       );
     if (queue.filterRules.length > 0)
       notes.push(
-        `Enrolment: the notification ${queue.id ?? queue.queueArn} only covers keys matching ${queue.filterRules.map((r) => `${r.name} "${r.value}"`).join(', ')}.`,
+        `Enrolment: the notification ${queue.id ?? queue.queueArn} only covers keys matching ${filterText(queue)}.`,
       );
     return { status: 'enrolled', queue, notes };
   }
+  const [partial] = sending;
+  if (partial)
+    return {
+      status: 'not-enrolled',
+      why: `${bucket} sends replication failure events to ${partial.queueArn} only for keys matching ${filterText(partial)}, not for every key${prefix ? ` under "${prefix}"` : ''} the rule replicates (partly enrolled)`,
+    };
   const target = queueArn ? `the intake queue ${queueArn}` : 'any SQS queue';
   return {
     status: 'not-enrolled',

@@ -45,6 +45,16 @@ function causeKey(cause: Cause): string {
   return JSON.stringify([cause.location, cause.problem, cause.resource ?? null, cause.missingActions]);
 }
 
+/** The gap a problem signature names (see {@link ruleProblems}), or `undefined` for any other problem. */
+export function gapOfSignature(signature: string): string | undefined {
+  try {
+    const parts: unknown = JSON.parse(signature);
+    return Array.isArray(parts) && parts[2] === 'gap' && typeof parts[3] === 'string' ? parts[3] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function ruleProblems(bucket: string, rule: RuleAudit): AuditProblem[] {
   const { ruleId, destinationBucket } = rule;
   const route = `${bucket} → ${destinationBucket}, rule ${ruleId}`;

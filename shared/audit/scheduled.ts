@@ -8,8 +8,8 @@ import type { Diagnosis } from '../diagnosis/types.js';
 import type { Notification, NotificationCause } from '../notify/notification.js';
 import type { NotifyOutcome } from '../pipeline/act-on-diagnoses.js';
 import type { AuditState, AuditStateStore, StoredProblem } from './audit-state.js';
-import { type AuditProblem, auditProblems } from './problems.js';
-import type { AuditReport } from './types.js';
+import { type AuditProblem, auditProblems, gapOfSignature } from './problems.js';
+import type { AuditReport, RuleAudit } from './types.js';
 
 export interface ScheduledAuditDeps {
   audit(): Promise<AuditReport>;
@@ -63,6 +63,30 @@ function certainRoutes(report: AuditReport): Set<string> {
     }
   }
   return certain;
+}
+
+/** Rules the audit read this time, by route: their setup gaps were checked whatever the probes found. */
+function readRules(report: AuditReport): Map<string, RuleAudit> {
+  const rules = new Map<string, RuleAudit>();
+  for (const bucket of report.buckets)
+    for (const rule of bucket.rules)
+      rules.set(
+        routeKey({ bucket: bucket.bucket, ruleId: rule.ruleId, destinationBucket: rule.destinationBucket }),
+        rule,
+      );
+  return rules;
+}
+
+/**
+ * Whether this run checked the problem, so its absence means fixed. Per problem, not per route: an
+ * inconclusive probe says nothing about a setup gap, and a gap carried past its fix would never be new again.
+ */
+function checked(problem: StoredProblem, certain: Set<string>, rules: Map<string, RuleAudit>): boolean {
+  const gap = gapOfSignature(problem.signature);
+  if (gap === undefined) return certain.has(routeKey(problem));
+  const rule = rules.get(routeKey(problem));
+  // Enrolment is known once the notification configuration was read; rule.unverified says when it was not.
+  return rule !== undefined && (gap !== 'not-enrolled' || rule.unverified.length === 0);
 }
 
 function gapNote(problem: Extract<AuditProblem, { kind: 'gap' }>): string {
@@ -146,6 +170,7 @@ export async function runScheduledAudit(deps: ScheduledAuditDeps): Promise<Sched
   const known = new Map((previous?.problems ?? []).map((problem) => [problem.signature, problem]));
   const now = new Set(current.map((problem) => problem.signature));
   const certain = certainRoutes(report);
+  const rules = readRules(report);
 
   const routes = new Map<string, { route: Route; added: AuditProblem[]; fixed: StoredProblem[] }>();
   const entry = (route: Route) => {
@@ -162,7 +187,7 @@ export async function runScheduledAudit(deps: ScheduledAuditDeps): Promise<Sched
   const carried: StoredProblem[] = [];
   for (const problem of known.values()) {
     if (now.has(problem.signature)) continue;
-    if (certain.has(routeKey(problem))) entry(problem).fixed.push(problem);
+    if (checked(problem, certain, rules)) entry(problem).fixed.push(problem);
     else if (report.buckets.some((bucket) => bucket.bucket === problem.bucket)) carried.push(problem);
   }
 

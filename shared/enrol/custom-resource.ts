@@ -124,13 +124,19 @@ async function enrolAll(
 }
 
 async function unenrolAll(properties: EnrolmentProperties, deps: EnrolmentResourceDeps): Promise<void> {
+  if (properties.buckets.length === 0) return;
+  const { queueArn } = properties;
+  // Enrol refuses to run without a queue, so a resource that never had one enrolled nothing.
+  if (!queueArn) {
+    deps.log?.info('no QueueArn in the resource properties: nothing was enrolled', {});
+    return;
+  }
   for (const bucket of properties.buckets) {
     try {
-      const outcome = await unenrolBucket(
-        deps.s3,
-        bucket,
-        properties.notificationId ? { id: properties.notificationId } : {},
-      );
+      const outcome = await unenrolBucket(deps.s3, bucket, {
+        queueArn,
+        ...(properties.notificationId ? { id: properties.notificationId } : {}),
+      });
       deps.log?.info('bucket unenrolled', { bucket, outcome: outcome.kind, changes: outcome.plan.changes });
     } catch (error) {
       // A bucket deleted before the stack has nothing left to undo.

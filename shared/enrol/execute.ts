@@ -17,7 +17,14 @@ import type { BucketEnrolmentState, EnrolmentPlan, EnrolmentTarget, UnenrolmentT
 export interface EnrolOptions {
   /** Plan and show the diff; write nothing. */
   dryRun?: boolean;
+  /** Waits between read-backs; injectable so tests need not wait. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+// S3 may briefly return the old document after a PUT: read back again with backoff, ~30 s in all.
+const VERIFY_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000];
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 type Document = 'replication' | 'notification';
 
@@ -53,7 +60,7 @@ export async function enrolBucket(
 export async function unenrolBucket(
   s3: S3Client,
   bucket: string,
-  target: UnenrolmentTarget = {},
+  target: UnenrolmentTarget,
   options: EnrolOptions = {},
 ): Promise<EnrolOutcome> {
   const current = await readEnrolmentState(s3, bucket);
@@ -104,7 +111,7 @@ async function apply(
     if (document === 'replication' && plan.replication) await putReplication(s3, bucket, plan.replication);
     if (document === 'notification') await putNotification(s3, bucket, plan.notification);
   }
-  await verify(s3, bucket, planned);
+  await verify(s3, bucket, planned, options.sleep ?? realSleep);
   return { kind: 'applied', ...base, wrote: toWrite };
 }
 
@@ -148,12 +155,32 @@ async function putNotification(s3: S3Client, bucket: string, configuration: Noti
   );
 }
 
-async function verify(s3: S3Client, bucket: string, planned: BucketEnrolmentState): Promise<void> {
+async function verify(
+  s3: S3Client,
+  bucket: string,
+  planned: BucketEnrolmentState,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
+  let mismatch = await readBackMismatch(s3, bucket, planned);
+  for (const delay of VERIFY_RETRY_DELAYS_MS) {
+    if (!mismatch) return;
+    await sleep(delay);
+    mismatch = await readBackMismatch(s3, bucket, planned);
+  }
+  if (mismatch) throw mismatch;
+}
+
+async function readBackMismatch(
+  s3: S3Client,
+  bucket: string,
+  planned: BucketEnrolmentState,
+): Promise<EnrolVerificationError | undefined> {
   const actual = await readEnrolmentState(s3, bucket);
   const notification = differingPaths(planned.notification, actual.notification);
-  if (notification.length > 0) throw new EnrolVerificationError(bucket, 'notification', notification);
+  if (notification.length > 0) return new EnrolVerificationError(bucket, 'notification', notification);
   const replication = differingPaths(planned.replication, actual.replication);
-  if (replication.length > 0) throw new EnrolVerificationError(bucket, 'replication', replication);
+  if (replication.length > 0) return new EnrolVerificationError(bucket, 'replication', replication);
+  return undefined;
 }
 
 async function call<T>(bucket: string, operation: string, send: () => Promise<T>): Promise<T> {

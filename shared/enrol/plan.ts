@@ -5,6 +5,7 @@ import type {
   QueueConfiguration,
   ReplicationRule,
 } from '@aws-sdk/client-s3';
+import { differingPaths } from './documents.js';
 import {
   type BucketEnrolmentState,
   ENROLMENT_ID,
@@ -45,10 +46,7 @@ export function planEnrolment(current: BucketEnrolmentState, target: EnrolmentTa
 }
 
 /** Removes exactly our entry and, when given, turns off the metrics enrol turned on. */
-export function planUnenrolment(
-  current: BucketEnrolmentState,
-  target: UnenrolmentTarget = {},
-): EnrolmentPlan {
+export function planUnenrolment(current: BucketEnrolmentState, target: UnenrolmentTarget): EnrolmentPlan {
   const plan: EnrolmentPlan = {
     notification: structuredClone(current.notification),
     changes: [],
@@ -56,7 +54,7 @@ export function planUnenrolment(
     conflicts: [],
     metricsChanges: [],
   };
-  removeQueueEntry(plan, target.id ?? ENROLMENT_ID);
+  removeQueueEntry(plan, target.id ?? ENROLMENT_ID, target.queueArn);
   const undo = target.metricsChanges ?? [];
   if (current.replication === null) {
     if (undo.length > 0) plan.notes.push('no replication configuration: no metrics to turn off');
@@ -78,22 +76,37 @@ function addQueueEntry(plan: EnrolmentPlan, id: string, queueArn: string): void 
   const notification = plan.notification;
   const queues = notification.QueueConfigurations ?? [];
   const ours = queues.findIndex((entry) => entry.Id === id);
-  if (ours >= 0) {
-    if (JSON.stringify(queues[ours]) !== JSON.stringify(desired)) {
+  const existing = queues[ours];
+  if (existing) {
+    // Another stack (stage) with the same Id owns this entry; replacing it would take its events away.
+    if (existing.QueueArn !== queueArn) {
+      plan.conflicts.push(
+        `notification: entry "${id}" already sends to ${existing.QueueArn ?? 'no queue'} (another stack?); give this stack its own notification id`,
+      );
+      return;
+    }
+    // S3 returns the fields in its own order, so compare structurally, not as text.
+    if (differingPaths(desired, existing).length > 0) {
       queues[ours] = desired;
       plan.changes.push(`notification: update entry "${id}" to send ${REPLICATION_EVENTS} to ${queueArn}`);
     }
     return;
   }
-  const alreadyOurQueue = queues.find(
+  const toOurQueue = queues.filter(
     (entry) => entry.QueueArn === queueArn && replicationEvents(entry.Events).length > 0,
   );
+  const alreadyOurQueue = toOurQueue.find(sendsFailures);
   if (alreadyOurQueue) {
     plan.notes.push(
       `notification: entry "${alreadyOurQueue.Id ?? '(no id)'}" already sends ${replicationEvents(alreadyOurQueue.Events).join(', ')} to ${queueArn}: left as it is`,
     );
     return;
   }
+  for (const entry of toOurQueue)
+    plan.conflicts.push(
+      `notification: entry "${entry.Id ?? '(no id)'}" sends ${replicationEvents(entry.Events).join(', ')} to ${queueArn}${hasFilter(entry) ? ' for filtered keys only' : ''}, so failure events for every key would not arrive; change or remove it first`,
+    );
+  if (plan.conflicts.length > 0) return;
   // Our entry has no filter, so it overlaps any other entry for replication events; S3 rejects overlaps.
   for (const [kind, entries] of otherDestinations(notification)) {
     for (const entry of entries) {
@@ -109,13 +122,21 @@ function addQueueEntry(plan: EnrolmentPlan, id: string, queueArn: string): void 
   plan.changes.push(`notification: add entry "${id}" sending ${REPLICATION_EVENTS} to ${queueArn}`);
 }
 
-function removeQueueEntry(plan: EnrolmentPlan, id: string): void {
+function removeQueueEntry(plan: EnrolmentPlan, id: string, queueArn: string): void {
   const queues = plan.notification.QueueConfigurations;
-  const ours = queues?.find((entry) => entry.Id === id);
-  if (!queues || !ours) {
+  const withId = queues?.find((entry) => entry.Id === id);
+  if (!queues || !withId) {
     plan.notes.push(`notification: no entry "${id}": nothing to remove`);
     return;
   }
+  // Another stack with the same Id may have enrolled this bucket since; its entry is not ours to remove.
+  if (withId.QueueArn !== queueArn) {
+    plan.notes.push(
+      `notification: entry "${id}" sends to ${withId.QueueArn ?? 'no queue'}, not ${queueArn}: left as it is`,
+    );
+    return;
+  }
+  const ours = withId;
   const rest = queues.filter((entry) => entry !== ours);
   // Enrol created the list when the bucket had no queue entries; S3 returns no empty lists.
   if (rest.length > 0) plan.notification.QueueConfigurations = rest;
@@ -134,6 +155,18 @@ function otherDestinations(notification: NotificationConfiguration): Array<[stri
     ['topic', notification.TopicConfigurations ?? []],
     ['Lambda function', notification.LambdaFunctionConfigurations ?? []],
   ];
+}
+
+// Only these deliver the failure events the doctor exists for; threshold events alone are not enough.
+const FAILURE_EVENTS = new Set([REPLICATION_EVENTS, 's3:Replication:OperationFailedReplication']);
+
+/** An entry that delivers failure events for every key: what our own entry would do. */
+function sendsFailures(entry: QueueConfiguration): boolean {
+  return (entry.Events ?? []).some((event) => FAILURE_EVENTS.has(event)) && !hasFilter(entry);
+}
+
+function hasFilter(entry: QueueConfiguration): boolean {
+  return (entry.Filter?.Key?.FilterRules ?? []).some((rule) => rule.Value);
 }
 
 function replicationEvents(events: string[] | undefined): string[] {

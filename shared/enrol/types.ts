@@ -34,6 +34,11 @@ export interface MetricsChange {
 }
 
 export interface UnenrolmentTarget {
+  /**
+   * The queue being unenrolled: only an entry with our Id that sends to this queue is removed, so a second
+   * stack sharing the Id keeps its entry.
+   */
+  queueArn: string;
   id?: string;
   /**
    * The metrics enrol turned on, to turn off again. Absent or empty: metrics stay on, because other

@@ -214,6 +214,49 @@ describe('setup gaps that hide failures', () => {
     expect(anyQueue.notes.join(' ')).toContain('without --queue-arn any queue counts');
   });
 
+  it.each([
+    ['a prefix narrower than the rule', '', [{ Name: 'prefix', Value: 'finance/' }], 'prefix "finance/"'],
+    ['a suffix', 'finance/', [{ Name: 'Suffix', Value: '.csv' }], 'suffix ".csv"'],
+  ])(
+    'reports a bucket whose intake notification has %s as partly enrolled',
+    async (_, rulePrefix, rules, shown) => {
+      const snapshot = auditSnapshot(seedSnapshot().rulePrefix(rulePrefix), 'filtered intake', {
+        notifications: {
+          QueueConfigurations: [
+            {
+              Id: 's3-replication-doctor',
+              QueueArn: INTAKE_QUEUE_ARN,
+              Events: ['s3:Replication:*'],
+              Filter: { Key: { FilterRules: rules } },
+            },
+          ],
+        },
+      });
+
+      const rule = seedRule(await auditOf(snapshot));
+
+      expect(rule.gaps.map((gap) => gap.gap)).toEqual(['not-enrolled']);
+      expect(rule.gaps[0]?.summary).toContain(`only for keys matching ${shown}`);
+      expect(rule.gaps[0]?.summary).toContain('partly enrolled');
+    },
+  );
+
+  it('counts an intake notification whose prefix contains the rule’s prefix as enrolled', async () => {
+    const snapshot = auditSnapshot(seedSnapshot().rulePrefix('finance/2024/'), 'wider intake', {
+      notifications: {
+        QueueConfigurations: [
+          {
+            QueueArn: INTAKE_QUEUE_ARN,
+            Events: ['s3:Replication:OperationFailedReplication'],
+            Filter: { Key: { FilterRules: [{ Name: 'Prefix', Value: 'finance/' }] } },
+          },
+        ],
+      },
+    });
+
+    expect(seedRule(await auditOf(snapshot)).gaps).toEqual([]);
+  });
+
   it('leaves enrolment unverified, and the rule inconclusive, when the notification configuration cannot be read', async () => {
     const builder = seedSnapshot();
     const snapshot = auditSnapshot(builder, 'unreadable notifications');

@@ -5,7 +5,7 @@ import type { Notification } from '../../shared/notify/notification.js';
 import type { NotifyOutcome } from '../../shared/pipeline/act-on-diagnoses.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
 import { type SnapshotBuilder, seedSnapshot } from '../support/snapshot-builder.js';
-import { auditOf, auditSnapshot } from './audit-fixtures.js';
+import { auditOf, auditSnapshot, notEnrolledNotifications } from './audit-fixtures.js';
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {
@@ -102,6 +102,31 @@ describe('scheduled audit', () => {
     expect(result).toMatchObject({ fixed: 0, notifications: 0 });
     expect(sent).toEqual([]);
     expect(after.result).toMatchObject({ newProblems: 0, notifications: 0 });
+  });
+
+  it('notifies a gap again when it reappears after being fixed while an unrelated probe was inconclusive', async () => {
+    const table = await dynamo.createLedgerTable();
+    const run = (builder: SnapshotBuilder, enrolled: boolean) =>
+      runScheduledAudit({
+        audit: () =>
+          auditOf(
+            auditSnapshot(
+              builder,
+              'scheduled',
+              enrolled ? {} : { notifications: notEnrolledNotifications() },
+            ),
+          ),
+        state: createAuditStateStore(dynamo.doc, table),
+        notify: fakeNotifier().notify,
+        mode: 'plan',
+      });
+    await run(seedSnapshot(), false);
+
+    const fixed = await run(seedSnapshot().denyRead('S3', 'GetBucketPolicy'), true);
+    const reappeared = await run(seedSnapshot(), false);
+
+    expect(fixed).toMatchObject({ inconclusive: 1, fixed: 1 });
+    expect(reappeared).toMatchObject({ newProblems: 1, notifications: 1 });
   });
 
   it('keeps a problem new when its notice reached no channel, so the next run sends it again', async () => {

@@ -32,12 +32,6 @@ function writes(): number {
 }
 
 describe('enroll and unenroll on the command line', () => {
-  it('needs a region when no queue ARN names one', async () => {
-    const attempt = runEnrol(['unenroll', '--bucket', SOURCE_BUCKET], capture().io, { env: {} });
-
-    await expect(attempt).rejects.toThrow('no region: pass --region or set AWS_REGION');
-  });
-
   it('prints the diff on --dry-run, writes nothing and exits 0', async () => {
     installFakeS3({ [SOURCE_BUCKET]: { notification: BUSY_NOTIFICATION, replication: V2_REPLICATION } });
     const run = capture();
@@ -68,10 +62,20 @@ describe('enroll and unenroll on the command line', () => {
       enrol.io,
       deps,
     );
-    const printed = /--rules-enabled-by-us '([^']+)'/.exec(enrol.out())?.[1];
+    const printed = new RegExp(`--queue-arn ${QUEUE_ARN} --rules-enabled-by-us '([^']+)'`).exec(
+      enrol.out(),
+    )?.[1];
     const unenrol = capture();
     const unenrolled = await runEnrol(
-      ['unenroll', '--bucket', SOURCE_BUCKET, '--rules-enabled-by-us', printed ?? ''],
+      [
+        'unenroll',
+        '--bucket',
+        SOURCE_BUCKET,
+        '--queue-arn',
+        QUEUE_ARN,
+        '--rules-enabled-by-us',
+        printed ?? '',
+      ],
       unenrol.io,
       deps,
     );
@@ -99,7 +103,7 @@ describe('enroll and unenroll on the command line', () => {
     });
 
     const status = await runEnrol(
-      ['unenroll', '--bucket', SOURCE_BUCKET, '--rules-enabled-by-us', data],
+      ['unenroll', '--bucket', SOURCE_BUCKET, '--queue-arn', QUEUE_ARN, '--rules-enabled-by-us', data],
       capture().io,
       deps,
     );
@@ -113,7 +117,7 @@ describe('enroll and unenroll on the command line', () => {
     await runEnrol(['enroll', '--bucket', SOURCE_BUCKET, '--queue-arn', QUEUE_ARN], capture().io, deps);
     const run = capture();
 
-    await runEnrol(['unenroll', '--bucket', SOURCE_BUCKET], run.io, deps);
+    await runEnrol(['unenroll', '--bucket', SOURCE_BUCKET, '--queue-arn', QUEUE_ARN], run.io, deps);
 
     expect(run.out()).toContain('note: replication metrics left as they are');
     expect(run.out()).toContain('Wrote the notification configuration; read back and verified.');
@@ -174,10 +178,15 @@ describe('enroll and unenroll on the command line', () => {
       'S3 cannot notify a FIFO queue',
     ],
     [
-      ['unenroll', '--bucket', 'a', '--bucket', 'b', '--rules-enabled-by-us', 'r1'],
+      ['unenroll', '--bucket', 'a', '--bucket', 'b', '--queue-arn', QUEUE_ARN, '--rules-enabled-by-us', 'r1'],
       'must be JSON keyed by bucket',
     ],
-    [['unenroll', '--bucket', 'a', '--rules-enabled-by-us', '[{"rule":1}]'], 'each entry needs a ruleId'],
+    [
+      ['unenroll', '--bucket', 'a', '--queue-arn', QUEUE_ARN, '--rules-enabled-by-us', '[{"rule":1}]'],
+      'each entry needs a ruleId',
+    ],
+    // Only the entry sending to this queue is ours: another stack may use the same notification id.
+    [['unenroll', '--bucket', SOURCE_BUCKET], 'missing --queue-arn'],
   ])('rejects %j as bad usage', async (argv, message) => {
     installFakeS3({});
 

@@ -227,6 +227,26 @@ describe('the enrolment custom resource', () => {
     expect(JSON.stringify(store.get(SOURCE_BUCKET)?.notification)).toBe(JSON.stringify(BUSY_NOTIFICATION));
   });
 
+  it('refuses a second stack enrolling the same bucket, and its rollback Delete leaves the first stack’s entry', async () => {
+    const store = installFakeS3({ [SOURCE_BUCKET]: { notification: BUSY_NOTIFICATION, replication: null } });
+    const otherQueue = 'arn:aws:sqs:us-east-1:123456789012:s3-replication-doctor-dev-intake';
+    await handleEnrolmentResource(request('Create', { Buckets: [SOURCE_BUCKET], QueueArn: QUEUE_ARN }), deps);
+    const enrolled = structuredClone(store.get(SOURCE_BUCKET)?.notification);
+
+    await handleEnrolmentResource(
+      request('Create', { Buckets: [SOURCE_BUCKET], QueueArn: otherQueue }),
+      deps,
+    );
+    await handleEnrolmentResource(
+      request('Delete', { Buckets: [SOURCE_BUCKET], QueueArn: otherQueue }),
+      deps,
+    );
+
+    expect(received.map((answer) => answer.body.Status)).toEqual(['SUCCESS', 'FAILED', 'SUCCESS']);
+    expect(received[1]?.body.Reason).toContain(`already sends to ${QUEUE_ARN}`);
+    expect(store.get(SOURCE_BUCKET)?.notification).toEqual(enrolled);
+  });
+
   it('answers FAILED before the function runs out of time when S3 does not answer', async () => {
     installFakeS3({});
     s3.on(GetBucketNotificationConfigurationCommand).callsFake(() => new Promise(() => {}));

@@ -1,4 +1,5 @@
 import {
+  GetBucketNotificationConfigurationCommand,
   type NotificationConfiguration,
   PutBucketNotificationConfigurationCommand,
   PutBucketReplicationCommand,
@@ -30,6 +31,7 @@ describe.each([
     // Act
     const enrolled = await enrolBucket(client, SOURCE_BUCKET, { queueArn: QUEUE_ARN });
     const unenrolled = await unenrolBucket(client, SOURCE_BUCKET, {
+      queueArn: QUEUE_ARN,
       metricsChanges: enrolled.plan.metricsChanges,
     });
 
@@ -79,6 +81,27 @@ describe('enrolling a bucket', () => {
       s3.commandCalls(PutBucketReplicationCommand).length +
         s3.commandCalls(PutBucketNotificationConfigurationCommand).length,
     ).toBe(writesAfterFirst);
+  });
+
+  it('finds an enrolled bucket unchanged when S3 returns our entry with its fields in its own order', async () => {
+    installFakeS3(
+      { [SOURCE_BUCKET]: { notification: BUSY_NOTIFICATION, replication: V2_REPLICATION } },
+      {
+        rewrite(bucket) {
+          // The SDK parses S3's XML into {QueueArn, Events, Id}.
+          bucket.notification.QueueConfigurations = bucket.notification.QueueConfigurations?.map(
+            ({ Id, QueueArn, Events, ...rest }) => ({ QueueArn, Events, Id, ...rest }),
+          );
+        },
+      },
+    );
+    await enrolBucket(client, SOURCE_BUCKET, { queueArn: QUEUE_ARN });
+    const putsAfterFirst = notificationPuts().length;
+
+    const second = await enrolBucket(client, SOURCE_BUCKET, { queueArn: QUEUE_ARN });
+
+    expect(second.kind).toBe('unchanged');
+    expect(notificationPuts()).toHaveLength(putsAfterFirst);
   });
 
   it('writes nothing on a dry run and shows the diff of only what changes', async () => {
@@ -135,12 +158,40 @@ describe('enrolling a bucket', () => {
       },
     );
 
-    const attempt = enrolBucket(client, SOURCE_BUCKET, { queueArn: QUEUE_ARN });
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+
+    const attempt = enrolBucket(client, SOURCE_BUCKET, { queueArn: QUEUE_ARN }, { sleep });
 
     await expect(attempt).rejects.toBeInstanceOf(EnrolVerificationError);
-    await expect(enrolBucket(client, SOURCE_BUCKET, { queueArn: QUEUE_ARN })).rejects.toThrow(
+    await expect(attempt).rejects.toThrow(
       /notification configuration read back differs from the plan at QueueConfigurations/,
     );
+    // It read back again with backoff before giving up, for about 30 seconds in all.
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBe(30_000);
+  });
+
+  it('reads back again when the first read-back right after the write is stale', async () => {
+    const store = installFakeS3({ [SOURCE_BUCKET]: { notification: BUSY_NOTIFICATION, replication: null } });
+    let reads = 0;
+    s3.on(GetBucketNotificationConfigurationCommand).callsFake(() => {
+      reads++;
+      // Read 1 plans, read 2 comes right after the write and still sees the old document.
+      const notification = reads === 2 ? BUSY_NOTIFICATION : store.get(SOURCE_BUCKET)?.notification;
+      return { $metadata: { httpStatusCode: 200 }, ...structuredClone(notification) };
+    });
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+
+    const outcome = await enrolBucket(client, SOURCE_BUCKET, { queueArn: QUEUE_ARN }, { sleep });
+
+    expect(outcome.kind).toBe('applied');
+    expect(reads).toBe(3);
+    expect(waits).toEqual([1_000]);
   });
 
   it('only adds the notification on a bucket without replication, and says there is nothing to watch', async () => {
@@ -195,7 +246,7 @@ describe('unenrolling a bucket', () => {
     const enrolledReplication = structuredClone(store.get(SOURCE_BUCKET)?.replication);
     s3.resetHistory();
 
-    const outcome = await unenrolBucket(client, SOURCE_BUCKET);
+    const outcome = await unenrolBucket(client, SOURCE_BUCKET, { queueArn: QUEUE_ARN });
 
     expect(outcome).toMatchObject({ kind: 'applied', wrote: ['notification'] });
     expect(store.get(SOURCE_BUCKET)?.notification).toEqual(BUSY_NOTIFICATION);
@@ -205,7 +256,7 @@ describe('unenrolling a bucket', () => {
   it('writes nothing on a bucket that was never enrolled', async () => {
     installFakeS3({ [SOURCE_BUCKET]: { notification: BUSY_NOTIFICATION, replication: V2_REPLICATION } });
 
-    const outcome = await unenrolBucket(client, SOURCE_BUCKET);
+    const outcome = await unenrolBucket(client, SOURCE_BUCKET, { queueArn: QUEUE_ARN });
 
     expect(outcome.kind).toBe('unchanged');
     expect(s3.commandCalls(PutBucketNotificationConfigurationCommand)).toHaveLength(0);

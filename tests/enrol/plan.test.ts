@@ -118,12 +118,12 @@ describe('planning an enrolment', () => {
     expect(plan.metricsChanges).toEqual([]);
   });
 
-  it('updates our own entry in place when the queue changed, keeping its position', () => {
+  it('updates our own entry in place when its events changed, keeping its position', () => {
     const notification = structuredClone(BUSY_NOTIFICATION);
     notification.QueueConfigurations?.unshift({
       Id: ENROLMENT_ID,
-      QueueArn: 'arn:aws:sqs:us-east-1:123456789012:old-intake',
-      Events: ['s3:Replication:*'],
+      QueueArn: QUEUE_ARN,
+      Events: ['s3:Replication:OperationMissedThreshold'],
     });
 
     const plan = planEnrolment({ notification, replication: null }, { queueArn: QUEUE_ARN });
@@ -135,6 +135,72 @@ describe('planning an enrolment', () => {
     expect(plan.notification.QueueConfigurations?.[0]).toEqual(OUR_ENTRY);
     expect(plan.changes[0]).toMatch(/^notification: update entry "s3-replication-doctor"/);
   });
+
+  it('finds nothing to change when S3 returns our entry with its fields in another order', () => {
+    // The SDK parses S3's XML into {QueueArn, Events, Id}, not the order enrol writes them in.
+    const notification: NotificationConfiguration = {
+      QueueConfigurations: [{ QueueArn: QUEUE_ARN, Events: ['s3:Replication:*'], Id: ENROLMENT_ID }],
+    };
+
+    const plan = planEnrolment({ notification, replication: null }, { queueArn: QUEUE_ARN });
+
+    expect(plan.changes).toEqual([]);
+    expect(JSON.stringify(plan.notification)).toBe(JSON.stringify(notification));
+  });
+
+  it('refuses when an entry with our id sends to another queue, which another stack may own', () => {
+    const theirs: QueueConfiguration = {
+      Id: ENROLMENT_ID,
+      QueueArn: 'arn:aws:sqs:us-east-1:123456789012:s3-replication-doctor-dev-intake',
+      Events: ['s3:Replication:*'],
+    };
+    const notification: NotificationConfiguration = { QueueConfigurations: [theirs] };
+
+    const plan = planEnrolment({ notification, replication: null }, { queueArn: QUEUE_ARN });
+
+    expect(plan.conflicts).toEqual([
+      `notification: entry "s3-replication-doctor" already sends to ${theirs.QueueArn} (another stack?); give this stack its own notification id`,
+    ]);
+    expect(plan.notification).toEqual(notification);
+  });
+
+  it.each<[string, Omit<QueueConfiguration, 'QueueArn'>, string]>([
+    [
+      'only the missed-threshold event',
+      { Events: ['s3:Replication:OperationMissedThreshold'] },
+      'sends s3:Replication:OperationMissedThreshold to',
+    ],
+    [
+      'a prefix filter',
+      {
+        Events: ['s3:Replication:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'finance/' }] } },
+      },
+      'for filtered keys only',
+    ],
+    [
+      'a suffix filter',
+      {
+        Events: ['s3:Replication:OperationFailedReplication'],
+        Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.csv' }] } },
+      },
+      'for filtered keys only',
+    ],
+  ])(
+    'refuses an entry to our queue with %s, as failure events for every key would not arrive',
+    (_, entry, why) => {
+      const notification: NotificationConfiguration = {
+        QueueConfigurations: [{ ...entry, Id: 'ops-made-this', QueueArn: QUEUE_ARN }],
+      };
+
+      const plan = planEnrolment({ notification, replication: null }, { queueArn: QUEUE_ARN });
+
+      expect(plan.conflicts).toHaveLength(1);
+      expect(plan.conflicts[0]).toContain('entry "ops-made-this"');
+      expect(plan.conflicts[0]).toContain(why);
+      expect(plan.notification).toEqual(notification);
+    },
+  );
 
   it('leaves an existing entry that already sends replication events to our queue, and adds none', () => {
     const notification: NotificationConfiguration = {
@@ -193,14 +259,35 @@ describe('planning an unenrolment', () => {
   it('removes exactly our entry and restores the notification configuration byte for byte', () => {
     const { state } = enrolled();
 
-    const plan = planUnenrolment(state);
+    const plan = planUnenrolment(state, { queueArn: QUEUE_ARN });
 
     expect(JSON.stringify(plan.notification)).toBe(JSON.stringify(BUSY_NOTIFICATION));
     expect(plan.changes).toEqual([`notification: remove entry "s3-replication-doctor" (to ${QUEUE_ARN})`]);
   });
 
+  it('leaves an entry with our id that sends to another stack’s queue', () => {
+    const theirs: QueueConfiguration = {
+      ...OUR_ENTRY,
+      QueueArn: 'arn:aws:sqs:us-east-1:123456789012:dev-intake',
+    };
+
+    const plan = planUnenrolment(
+      { notification: { QueueConfigurations: [theirs] }, replication: null },
+      { queueArn: QUEUE_ARN },
+    );
+
+    expect(plan.notification).toEqual({ QueueConfigurations: [theirs] });
+    expect(plan.changes).toEqual([]);
+    expect(plan.notes[0]).toMatch(
+      /sends to arn:aws:sqs:us-east-1:123456789012:dev-intake, not .*: left as it is/,
+    );
+  });
+
   it('drops the queue list it created, as S3 returns none when empty', () => {
-    const plan = planUnenrolment({ notification: { QueueConfigurations: [OUR_ENTRY] }, replication: null });
+    const plan = planUnenrolment(
+      { notification: { QueueConfigurations: [OUR_ENTRY] }, replication: null },
+      { queueArn: QUEUE_ARN },
+    );
 
     expect(plan.notification).toEqual({});
   });
@@ -208,7 +295,7 @@ describe('planning an unenrolment', () => {
   it('leaves metrics on and says so when it has no record of what enrol changed', () => {
     const { state } = enrolled();
 
-    const plan = planUnenrolment(state);
+    const plan = planUnenrolment(state, { queueArn: QUEUE_ARN });
 
     expect(plan.replication).toBeUndefined();
     expect(plan.notes).toContain(
@@ -219,7 +306,7 @@ describe('planning an unenrolment', () => {
   it('turns off exactly the metrics enrol turned on, given its record', () => {
     const { state, plan: enrolment } = enrolled();
 
-    const plan = planUnenrolment(state, { metricsChanges: enrolment.metricsChanges });
+    const plan = planUnenrolment(state, { queueArn: QUEUE_ARN, metricsChanges: enrolment.metricsChanges });
 
     expect(JSON.stringify(plan.replication)).toBe(JSON.stringify(V2_REPLICATION));
   });
@@ -233,7 +320,7 @@ describe('planning an unenrolment', () => {
     first.Metrics = { Status: 'Enabled', EventThreshold: { Minutes: 15 } };
     last.ReplicationTime = { Status: 'Enabled', Time: { Minutes: 15 } };
 
-    const plan = planUnenrolment(state, { metricsChanges: enrolment.metricsChanges });
+    const plan = planUnenrolment(state, { queueArn: QUEUE_ARN, metricsChanges: enrolment.metricsChanges });
 
     expect(plan.notes).toEqual([
       'replication: rule "DR-Replication-Rule" metrics changed since enrolment: left as they are',
@@ -248,7 +335,7 @@ describe('planning an unenrolment', () => {
   it('notes a rule that no longer exists instead of touching another', () => {
     const plan = planUnenrolment(
       { notification: {}, replication: V1_REPLICATION },
-      { metricsChanges: [{ ruleId: 'gone', before: null }] },
+      { queueArn: QUEUE_ARN, metricsChanges: [{ ruleId: 'gone', before: null }] },
     );
 
     expect(plan.replication).toBeUndefined();

@@ -91,7 +91,10 @@ describe('enrol then unenrol on any configuration', () => {
         const enrolment = planEnrolment({ notification: note, replication: repl }, { queueArn: QUEUE_ARN });
         const enrolled = { notification: enrolment.notification, replication: enrolment.replication ?? repl };
 
-        const undone = planUnenrolment(enrolled, { metricsChanges: enrolment.metricsChanges });
+        const undone = planUnenrolment(enrolled, {
+          queueArn: QUEUE_ARN,
+          metricsChanges: enrolment.metricsChanges,
+        });
 
         expect(enrolment.conflicts).toEqual([]);
         expect(JSON.stringify(undone.notification)).toBe(JSON.stringify(note));

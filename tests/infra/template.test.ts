@@ -2151,7 +2151,7 @@ describe('enrol function and custom resource', () => {
     ]);
   });
 
-  it('reads and writes exactly the notification and replication configurations of the enrolled buckets', () => {
+  it("reads and writes the notification and replication configurations of this account's buckets, so a dropped bucket can still be unenrolled", () => {
     const list = enrolStatements(configured, configuredTemplate);
     expect(list.map((statement) => statement.Sid)).toEqual([
       'WriteOwnLogs',
@@ -2165,11 +2165,9 @@ describe('enrol function and custom resource', () => {
       's3:PutBucketNotification',
       's3:PutReplicationConfiguration',
     ]);
-    expect(resourcesOf(configure)).toEqual([
-      'arn:aws:s3:::my-source-bucket-use1',
-      'arn:aws:s3:::second-source-bucket',
-    ]);
-    expect(configure.Condition).toBeUndefined();
+    // Not the current sourceBuckets: the narrowed role would deny unenrolling a bucket just dropped from them.
+    expect(resourcesOf(configure)).toEqual(['arn:aws:s3:::*']);
+    expect(configure.Condition).toEqual({ StringEquals: { 's3:ResourceAccount': '123456789012' } });
   });
 
   it("passes this account's roles, which PutBucketReplication needs for the configuration's role, to S3 only", () => {

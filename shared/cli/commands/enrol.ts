@@ -25,8 +25,8 @@ export const ENROL_USAGE = `  s3-replication-doctor enroll --bucket B [--bucket 
       Make each bucket send its replication events to the queue: turn on replication metrics for every rule
       and add one notification entry, keeping everything else. Shows the diff, writes, reads back and checks.
       --dry-run shows the diff only. Prints the metrics it turned on, for an exact unenroll.
-  s3-replication-doctor unenroll --bucket B [--bucket B2 ...] [--rules-enabled-by-us JSON|IDS] [--dry-run] [--region R]
-      Remove the notification entry enroll added; with --rules-enabled-by-us (as enroll printed it), also
+  s3-replication-doctor unenroll --bucket B [--bucket B2 ...] --queue-arn ARN [--rules-enabled-by-us JSON|IDS] [--dry-run] [--region R]
+      Remove the notification entry enroll added for that queue; with --rules-enabled-by-us (as enroll printed it), also
       turn those rules' metrics back off. Without it metrics stay on.`;
 
 const OPTIONS = {
@@ -51,7 +51,8 @@ export async function runEnrol(argv: string[], io: CliIo, deps: EnrolDeps = {}):
   if (buckets.length === 0) throw new UsageError('missing --bucket');
   const queueArn = values['queue-arn'];
   const queueRegion = queueArn === undefined ? undefined : parseQueueArn(queueArn);
-  if (command === 'enroll' && queueArn === undefined) throw new UsageError('missing --queue-arn');
+  // Unenroll needs it too: only the entry sending to this queue is ours, another stack may share the Id.
+  if (queueArn === undefined) throw new UsageError('missing --queue-arn');
   if (command === 'enroll' && values['rules-enabled-by-us'] !== undefined)
     throw new UsageError('--rules-enabled-by-us is for unenroll');
   const undo = command === 'unenroll' ? parseUndo(values['rules-enabled-by-us'], buckets) : new Map();
@@ -66,14 +67,14 @@ export async function runEnrol(argv: string[], io: CliIo, deps: EnrolDeps = {}):
     try {
       const outcome =
         command === 'enroll'
-          ? await enrolBucket(s3, bucket, { queueArn: queueArn ?? '', ...(id ? { id } : {}) }, { dryRun })
+          ? await enrolBucket(s3, bucket, { queueArn, ...(id ? { id } : {}) }, { dryRun })
           : await unenrolBucket(
               s3,
               bucket,
-              { ...(id ? { id } : {}), metricsChanges: undo.get(bucket) ?? [] },
+              { queueArn, ...(id ? { id } : {}), metricsChanges: undo.get(bucket) ?? [] },
               { dryRun },
             );
-      if (!report(outcome, command, io)) status = 1;
+      if (!report(outcome, command, queueArn, io)) status = 1;
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
       const message = error instanceof Error ? error.message : String(error);
@@ -155,7 +156,7 @@ function readChanges(value: unknown): MetricsChange[] {
 }
 
 /** Prints one bucket's outcome; false when it was refused. */
-function report(outcome: EnrolOutcome, command: 'enroll' | 'unenroll', io: CliIo): boolean {
+function report(outcome: EnrolOutcome, command: 'enroll' | 'unenroll', queueArn: string, io: CliIo): boolean {
   const { bucket, plan } = outcome;
   io.out(`s3://${bucket}`);
   for (const change of plan.changes) io.out(`  change: ${change}`);
@@ -176,7 +177,7 @@ function report(outcome: EnrolOutcome, command: 'enroll' | 'unenroll', io: CliIo
       io.out(`Wrote the ${outcome.wrote.join(' and ')} configuration; read back and verified.`);
       if (command === 'enroll' && plan.metricsChanges.length > 0)
         io.out(
-          `To undo exactly, including the metrics turned on here:\n  s3-replication-doctor unenroll --bucket ${bucket} --rules-enabled-by-us ${shellQuote(JSON.stringify(plan.metricsChanges))}`,
+          `To undo exactly, including the metrics turned on here:\n  s3-replication-doctor unenroll --bucket ${bucket} --queue-arn ${queueArn} --rules-enabled-by-us ${shellQuote(JSON.stringify(plan.metricsChanges))}`,
         );
       return true;
     default: {
