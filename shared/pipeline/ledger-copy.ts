@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CopyOutcome } from '../incidents/sweep.js';
 import type { AttemptLedger } from '../ledger/index.js';
 import {
+  CopyFailedError,
   CopyPreconditionError,
   executeCopyInPlace,
   planCopyInPlace,
@@ -19,6 +20,13 @@ export interface LedgerCopyDeps {
   ledger: AttemptLedger;
   pacer?: RequestPacer;
   aclsEnabled(bucket: string): Promise<boolean>;
+}
+
+/** A 4xx from S3 other than throttling: retrying the same request cannot succeed. */
+function isPermanent(error: unknown): boolean {
+  if (!(error instanceof CopyFailedError)) return false;
+  const status = error.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500 && status !== 429 && error.code !== 'SlowDown';
 }
 
 export function createLedgerCopy(deps: LedgerCopyDeps) {
@@ -61,24 +69,30 @@ export function createLedgerCopy(deps: LedgerCopyDeps) {
       await deps.ledger.fail({ ...target, error: plan.reason });
       return { ok: false, reason: plan.reason, requests: plan.reads };
     }
+    let result: Awaited<ReturnType<typeof executeCopyInPlace>>;
     try {
-      const result = await executeCopyInPlace(deps.s3, plan, pacing);
-      await deps.ledger.complete({
-        ...target,
-        requests: result.requests,
-        ...(result.newVersionId ? { newVersionId: result.newVersionId } : {}),
-      });
-      return {
-        ok: true,
-        requests: plan.reads + result.requests,
-        ...(result.newVersionId ? { newVersionId: result.newVersionId } : {}),
-      };
+      result = await executeCopyInPlace(deps.s3, plan, pacing);
     } catch (error) {
       await deps.ledger.fail({ ...target, error });
       // The object changed under us (a newer version landed): never copy over it.
       if (error instanceof CopyPreconditionError)
         return { ok: false, reason: 'the object changed; not copied' };
+      // S3 refused for good (denied, a KMS key not usable, a missing bucket): this object fails with the reason,
+      // and the re-drive goes on with the others. Throttling and server faults are thrown, for a later retry.
+      if (isPermanent(error))
+        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
       throw error;
     }
+    // Recorded after the copy: if this write fails, the copy stands and a retry sees the newer version.
+    await deps.ledger.complete({
+      ...target,
+      requests: result.requests,
+      ...(result.newVersionId ? { newVersionId: result.newVersionId } : {}),
+    });
+    return {
+      ok: true,
+      requests: plan.reads + result.requests,
+      ...(result.newVersionId ? { newVersionId: result.newVersionId } : {}),
+    };
   };
 }

@@ -39,6 +39,7 @@ export function buildCopyRequest(
   head: HeadObjectCommandOutput,
   sourceVersionId: string | undefined,
   grants: GrantHeaders | undefined,
+  now: Date = new Date(),
 ): BuiltCopyRequest {
   const warnings: string[] = [];
   const etag = head.ETag;
@@ -61,7 +62,7 @@ export function buildCopyRequest(
     StorageClass: head.StorageClass ?? 'STANDARD',
     ...encryption(head, warnings),
     ...checksum(head),
-    ...objectLock(head),
+    ...objectLock(head, warnings, now),
     ...grants,
     ...(target.expectedBucketOwner
       ? {
@@ -122,10 +123,21 @@ function checksum(head: HeadObjectCommandOutput): Partial<CopyObjectCommandInput
   return algorithm ? { ChecksumAlgorithm: algorithm } : {};
 }
 
-function objectLock(head: HeadObjectCommandOutput): Partial<CopyObjectCommandInput> {
+function objectLock(
+  head: HeadObjectCommandOutput,
+  warnings: string[],
+  now: Date,
+): Partial<CopyObjectCommandInput> {
   const lock: Partial<CopyObjectCommandInput> = {};
-  if (head.ObjectLockMode) lock.ObjectLockMode = head.ObjectLockMode;
-  if (head.ObjectLockRetainUntilDate) lock.ObjectLockRetainUntilDate = head.ObjectLockRetainUntilDate;
+  const until = head.ObjectLockRetainUntilDate;
+  if (until && until.getTime() <= now.getTime()) {
+    // HeadObject still shows a retention that has ended, and S3 refuses a retain-until date in the past:
+    // the copy carries none (nothing is retained any more), and says so.
+    warnings.push(`the retention period ended on ${until.toISOString()}: the copy is not retained`);
+  } else {
+    if (head.ObjectLockMode) lock.ObjectLockMode = head.ObjectLockMode;
+    if (until) lock.ObjectLockRetainUntilDate = until;
+  }
   if (head.ObjectLockLegalHoldStatus) lock.ObjectLockLegalHoldStatus = head.ObjectLockLegalHoldStatus;
   if (head.ObjectLockEventHold) lock.ObjectLockEventHold = head.ObjectLockEventHold;
   // S3 takes a duration in days or in years, not both.

@@ -86,4 +86,29 @@ describe('a copy in place under the ledger (the sweep re-drives with it)', () =>
     const entry = await ledger.read({ bucket: OBJECT.bucket, key: OBJECT.key, versionId: OBJECT.versionId });
     expect(entry?.kind === 'copy-attempt' ? entry.attempt.status : 'none').toBe('failed');
   });
+
+  it('reports a copy S3 refuses for good (denied) as this object failed, so a re-drive goes on with the others', async () => {
+    const { copy, ledger } = await copier();
+    s3.on(CopyObjectCommand).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+    );
+
+    const outcome = await copy(OBJECT);
+
+    expect(outcome).toMatchObject({ ok: false, reason: expect.stringContaining('AccessDenied') });
+    const entry = await ledger.read({ bucket: OBJECT.bucket, key: OBJECT.key, versionId: OBJECT.versionId });
+    expect(entry?.kind === 'copy-attempt' ? entry.attempt.status : 'none').toBe('failed');
+  });
+
+  it('throws a server fault, for the sweep to retry later', async () => {
+    const { copy } = await copier();
+    s3.on(CopyObjectCommand).rejects(
+      Object.assign(new Error('We encountered an internal error'), {
+        name: 'InternalError',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
+
+    await expect(copy(OBJECT)).rejects.toThrow();
+  });
 });

@@ -149,6 +149,24 @@ describe('planning a copy in place of the failed version', () => {
     expect(plan.kind === 'copy' && plan.warnings.join('\n')).toContain('encryption context');
   });
 
+  it('leaves out a retention that has ended (S3 refuses a past retain-until date), keeps the legal hold, and says so', async () => {
+    s3.on(HeadObjectCommand).resolves(
+      currentHead({
+        ObjectLockMode: 'COMPLIANCE',
+        ObjectLockRetainUntilDate: new Date('2020-01-01T00:00:00.000Z'),
+        ObjectLockLegalHoldStatus: 'ON',
+      }),
+    );
+
+    const plan = await planCopyInPlace(client, target, { pacer });
+
+    if (plan.kind !== 'copy') throw new Error(`refused: ${plan.reason}`);
+    expect(plan.request.ObjectLockMode).toBeUndefined();
+    expect(plan.request.ObjectLockRetainUntilDate).toBeUndefined();
+    expect(plan.request.ObjectLockLegalHoldStatus).toBe('ON');
+    expect(plan.warnings.join('\n')).toContain('the retention period ended on 2020-01-01T00:00:00.000Z');
+  });
+
   it('turns the Bucket Key off explicitly for an SSE-KMS object without one, so the bucket default cannot add it', async () => {
     s3.on(HeadObjectCommand).resolves(
       currentHead({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: KMS_KEY_ARN }),
