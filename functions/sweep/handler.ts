@@ -12,7 +12,7 @@ import { createIncidentStore } from '../../shared/incidents/store.js';
 import { runSweep } from '../../shared/incidents/sweep.js';
 import { createAttemptLedger } from '../../shared/ledger/index.js';
 import { sendIncidentNotice } from '../../shared/pipeline/incident-notices.js';
-import { createLedgerCopy } from '../../shared/pipeline/ledger-copy.js';
+import { copyOutcomeOf, createLedgerCopy } from '../../shared/pipeline/ledger-copy.js';
 import { createConfiguredNotifier } from '../../shared/pipeline/notifier.js';
 import { replicationStatusOf } from '../../shared/pipeline/replication-status.js';
 import { createBatchReplication } from '../../shared/redrive/index.js';
@@ -80,7 +80,8 @@ export const handler = async (): Promise<void> => {
       };
     },
     rediagnose: (failure) => diagnose(failure, freshReads),
-    copyObject: (object) => copy({ ...object, reason: object.failureReason ?? 'incident re-drive' }),
+    copyObject: async (object) =>
+      copyOutcomeOf(await copy({ ...object, reason: object.failureReason ?? 'incident re-drive' })),
     batch,
     replicationStatus: (object) => replicationStatusOf(s3, object),
     async notify(notice) {

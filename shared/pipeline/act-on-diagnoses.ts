@@ -12,12 +12,11 @@ import type { ReplicationFailure } from '../events/types.js';
 import type { Incident, IncidentStore, RecordOutcome } from '../incidents/types.js';
 import type { IncidentLine, Notification, NotificationInput, PlannedCopy } from '../notify/notification.js';
 import type { ActionDecision, ActionSettings } from '../remediation/action-policy.js';
-import type { CopyPlan, CopyResult, CopyTarget } from '../remediation/copy-in-place.js';
+import type { CopyPlan, CopyTarget } from '../remediation/copy-in-place.js';
 import type { DiagnosisEventDetail } from './bus-events.js';
 import type { BatchLog, QueueMessage } from './diagnose-queue-batch.js';
+import type { LedgerCopyResult, LedgerCopyTarget } from './ledger-copy.js';
 import type { NotifyOptions } from './notifier.js';
-
-export type ClaimOutcome = 'claimed' | 'duplicate' | 'limit-reached';
 
 export interface NotifyOutcome {
   /** Channels that took the message. */
@@ -43,13 +42,9 @@ export interface ActPorts {
   decide(diagnosis: Diagnosis, settings: ActionSettings): ActionDecision;
   /** A diagnosis with no cache: what is true now. */
   rediagnose(failure: ReplicationFailure): Promise<Diagnosis>;
-  claimCopy(
-    target: Required<Pick<CopyTarget, 'bucket' | 'key'>> & { versionId: string; reason: string },
-  ): Promise<ClaimOutcome>;
-  completeCopy(target: CopyTarget & { versionId: string }, result: CopyResult): Promise<void>;
-  releaseCopy(target: CopyTarget & { versionId: string }, error: string): Promise<void>;
+  /** A copy in place under the ledger: once per version, never over a newer one (see `ledger-copy.ts`). */
+  copyOnce(target: LedgerCopyTarget): Promise<LedgerCopyResult>;
   planCopy(target: CopyTarget): Promise<CopyPlan>;
-  executeCopy(plan: Extract<CopyPlan, { kind: 'copy' }>): Promise<CopyResult>;
   causeSignature(diagnosis: Diagnosis): string;
   buildNotification(input: NotificationInput): Notification;
   notify(
@@ -244,61 +239,42 @@ export async function actOnDiagnoses(messages: QueueMessage[], ports: ActPorts):
       versionId: failure.versionId,
     };
     if (decision.execute && failure.versionId) {
-      const versioned = { ...target, versionId: failure.versionId };
-      const claim = await ports.claimCopy({
-        ...versioned,
-        reason: failure.failureReason ?? failure.eventName,
-      });
-      if (claim === 'duplicate') {
-        // Copied by an earlier delivery (one in progress elsewhere is retried, not reported here). Say so
-        // again: that delivery's notification may be the one that did not go out.
-        log.info('copy already done for this version (duplicate delivery)', { key: failure.key });
-        addToGroup(item, fresh, 'retrigger', 'ignored', {
-          bucket: target.bucket,
-          key: target.key,
-          versionId: failure.versionId,
-          request: {},
-          executed: true,
-          outcome: 'copied in place by an earlier delivery',
-        });
-        return;
+      const copied = await ports.copyOnce({ ...target, reason: failure.failureReason ?? failure.eventName });
+      const listed = { bucket: target.bucket, key: target.key, versionId: failure.versionId, executed: true };
+      switch (copied.kind) {
+        case 'copied':
+          addToGroup(item, fresh, 'retrigger', 'copied', {
+            ...listed,
+            request: copied.request,
+            outcome: copied.newVersionId ? `new version ${copied.newVersionId}` : 'copied',
+          });
+          return;
+        case 'copied-before':
+          // Say so again: the earlier delivery's notification may be the one that did not go out.
+          log.info('copy already done for this version (duplicate delivery)', { key: failure.key });
+          addToGroup(item, fresh, 'retrigger', 'ignored', {
+            ...listed,
+            request: {},
+            outcome: 'copied in place by an earlier delivery',
+          });
+          return;
+        case 'limit-reached': {
+          const note =
+            'This version was written by an earlier copy in place and failed again: not copied again.';
+          addToGroup(item, withNote(fresh, note), 'notify', 'notified');
+          return;
+        }
+        case 'refused':
+          // A refused copy request goes back to the queue: the retry re-plans (a newer version is then refused
+          // before any request) or copies once a passing denial is gone.
+          if (copied.error !== undefined) throw copied.error;
+          addToGroup(item, withNote(fresh, `Not copied: ${copied.reason}`), 'notify', 'notified');
+          return;
+        default: {
+          const unknown: never = copied;
+          throw new Error(`unknown copy result ${JSON.stringify(unknown)}`);
+        }
       }
-      if (claim === 'limit-reached') {
-        const note =
-          'This version was written by an earlier copy in place and failed again: not copied again.';
-        addToGroup(item, withNote(fresh, note), 'notify', 'notified');
-        return;
-      }
-      let plan: CopyPlan;
-      try {
-        plan = await ports.planCopy(target);
-      } catch (error) {
-        // A claim left held would make every redelivery a "duplicate" until its lease ran out.
-        await ports.releaseCopy(versioned, error instanceof Error ? error.message : String(error));
-        throw error;
-      }
-      if (plan.kind === 'refuse') {
-        await ports.releaseCopy(versioned, plan.reason);
-        addToGroup(item, withNote(fresh, `Not copied: ${plan.reason}`), 'notify', 'notified');
-        return;
-      }
-      let result: CopyResult;
-      try {
-        result = await ports.executeCopy(plan);
-      } catch (error) {
-        await ports.releaseCopy(versioned, error instanceof Error ? error.message : String(error));
-        throw error;
-      }
-      await ports.completeCopy(versioned, result);
-      addToGroup(item, fresh, 'retrigger', 'copied', {
-        bucket: target.bucket,
-        key: target.key,
-        versionId: failure.versionId,
-        request: plan.request as unknown as Record<string, unknown>,
-        executed: true,
-        outcome: result.newVersionId ? `new version ${result.newVersionId}` : 'copied',
-      });
-      return;
     }
     // Plan mode (or a class not opted in): show exactly what would be copied, change nothing.
     const plan = await ports.planCopy(target);

@@ -12,16 +12,11 @@ import type { IncidentStore } from '../incidents/types.js';
 import type { AttemptLedger } from '../ledger/index.js';
 import { buildNotification, causeSignature } from '../notify/notification.js';
 import { decideAction } from '../remediation/action-policy.js';
-import {
-  type CopyingPlan,
-  executeCopyInPlace,
-  planCopyInPlace,
-  type RequestPacer,
-  readBucketAclsEnabled,
-} from '../remediation/copy-in-place.js';
+import { planCopyInPlace, type RequestPacer, readBucketAclsEnabled } from '../remediation/copy-in-place.js';
 import type { ModeSettings } from '../remediation/mode.js';
 import type { ActPorts } from './act-on-diagnoses.js';
 import type { BatchLog } from './diagnose-queue-batch.js';
+import { createLedgerCopy } from './ledger-copy.js';
 import type { Notifier } from './notifier.js';
 
 export interface ActDependencies {
@@ -42,11 +37,6 @@ export interface ActDependencies {
   now?: () => number;
 }
 
-/** The version's copy is claimed by a live lease elsewhere: retry the record later, do not drop it. */
-export class CopyInProgressError extends Error {
-  override readonly name = 'CopyInProgressError';
-}
-
 export function createActPorts(deps: ActDependencies): ActPorts {
   const now = deps.now ?? Date.now;
   const aclCacheMs = deps.aclCacheMs ?? 5 * 60_000;
@@ -61,10 +51,10 @@ export function createActPorts(deps: ActDependencies): ActPorts {
     return value;
   }
 
-  const ledger = (): AttemptLedger => {
-    if (!deps.ledger) throw new Error('no ledger configured: copies cannot be executed in this setup');
-    return deps.ledger;
-  };
+  // Copies need the ledger (once per version); without one (the demo) nothing is ever copied.
+  const copy = deps.ledger
+    ? createLedgerCopy({ s3: deps.s3, ledger: deps.ledger, ...pacing, aclsEnabled: bucketAclsEnabled })
+    : undefined;
 
   return {
     ...(deps.incidents ? { incidents: { ...deps.incidents, decideNotices } } : {}),
@@ -77,26 +67,9 @@ export function createActPorts(deps: ActDependencies): ActPorts {
     decide: (diagnosis, settings) =>
       decideAction(diagnosis, deps.ledger ? settings : { ...settings, mode: 'plan' }),
     rediagnose: (failure) => diagnose(failure, deps.freshReads),
-    async claimCopy(target) {
-      const claim = await ledger().claim(target);
-      // Another worker's live lease, perhaps of one that was killed before copying: dropping the record as a
-      // duplicate would lose it, so it is kept for a retry that finds the copy done or the lease expired.
-      if (claim.outcome === 'duplicate' && claim.attempt.status === 'in-progress') {
-        throw new CopyInProgressError(
-          `a copy of s3://${target.bucket}/${target.key} version ${target.versionId} is in progress elsewhere (lease until ${claim.attempt.leaseExpiresAt ?? 'unknown'})`,
-        );
-      }
-      return claim.outcome;
-    },
-    async completeCopy(target, result) {
-      await ledger().complete({
-        ...target,
-        requests: result.requests,
-        ...(result.newVersionId ? { newVersionId: result.newVersionId } : {}),
-      });
-    },
-    async releaseCopy(target, error) {
-      await ledger().fail({ ...target, error });
+    async copyOnce(target) {
+      if (!copy) throw new Error('no ledger configured: copies cannot be executed in this setup');
+      return copy(target);
     },
     async planCopy(target) {
       return planCopyInPlace(deps.s3, target, {
@@ -104,7 +77,6 @@ export function createActPorts(deps: ActDependencies): ActPorts {
         aclsEnabled: await bucketAclsEnabled(target.bucket),
       });
     },
-    executeCopy: (plan: CopyingPlan) => executeCopyInPlace(deps.s3, plan, pacing),
     causeSignature,
     buildNotification,
     notify: (notification, options) => deps.notifier.notify(notification, options),

@@ -2,8 +2,7 @@ import { CopyObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAttemptLedger } from '../../shared/ledger/index.js';
-import { CopyInProgressError } from '../../shared/pipeline/act-ports.js';
-import { createLedgerCopy } from '../../shared/pipeline/ledger-copy.js';
+import { CopyInProgressError, copyOutcomeOf, createLedgerCopy } from '../../shared/pipeline/ledger-copy.js';
 import { RequestPacer } from '../../shared/remediation/copy-in-place.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
 
@@ -43,8 +42,10 @@ describe('a copy in place under the ledger (the sweep re-drives with it)', () =>
     const first = await copy(OBJECT);
     const again = await copy(OBJECT);
 
-    expect(first).toMatchObject({ ok: true, newVersionId: 'v2' });
-    expect(again).toEqual({ ok: true, newVersionId: 'v2', requests: 0 });
+    expect(first).toMatchObject({ kind: 'copied', newVersionId: 'v2' });
+    expect(again).toEqual({ kind: 'copied-before', newVersionId: 'v2' });
+    // The sweep counts an earlier copy as re-driven, at no cost.
+    expect(copyOutcomeOf(again)).toEqual({ ok: true, newVersionId: 'v2', requests: 0 });
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(1);
   });
 
@@ -58,7 +59,7 @@ describe('a copy in place under the ledger (the sweep re-drives with it)', () =>
     s3.on(HeadObjectCommand).resolves(head);
     const retried = await copy(OBJECT);
 
-    expect(retried).toMatchObject({ ok: true, newVersionId: 'v2' });
+    expect(retried).toMatchObject({ kind: 'copied', newVersionId: 'v2' });
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(1);
   });
 
@@ -81,7 +82,8 @@ describe('a copy in place under the ledger (the sweep re-drives with it)', () =>
 
     const outcome = await copy(OBJECT);
 
-    expect(outcome).toMatchObject({ ok: false });
+    expect(outcome).toMatchObject({ kind: 'refused' });
+    expect(copyOutcomeOf(outcome)).toMatchObject({ ok: false });
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
     const entry = await ledger.read({ bucket: OBJECT.bucket, key: OBJECT.key, versionId: OBJECT.versionId });
     expect(entry?.kind === 'copy-attempt' ? entry.attempt.status : 'none').toBe('failed');
@@ -95,7 +97,7 @@ describe('a copy in place under the ledger (the sweep re-drives with it)', () =>
 
     const outcome = await copy(OBJECT);
 
-    expect(outcome).toMatchObject({ ok: false, reason: expect.stringContaining('AccessDenied') });
+    expect(outcome).toMatchObject({ kind: 'refused', reason: expect.stringContaining('AccessDenied') });
     const entry = await ledger.read({ bucket: OBJECT.bucket, key: OBJECT.key, versionId: OBJECT.versionId });
     expect(entry?.kind === 'copy-attempt' ? entry.attempt.status : 'none').toBe('failed');
   });
