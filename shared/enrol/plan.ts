@@ -19,18 +19,23 @@ import {
 // Only `Minutes: 15` is accepted for RTC's time and the metrics event threshold.
 const RTC_EVENT_THRESHOLD = { Minutes: 15 };
 
-/**
- * Adds our queue entry and turns replication metrics on for every rule (failure events need them).
- * Everything else is copied untouched, in its order: other entries, filters, EventBridge, every rule field.
- */
-export function planEnrolment(current: BucketEnrolmentState, target: EnrolmentTarget): EnrolmentPlan {
-  const plan: EnrolmentPlan = {
+/** A plan that changes nothing yet: the current notification document, copied so the plan can edit it. */
+function startPlan(current: BucketEnrolmentState): EnrolmentPlan {
+  return {
     notification: structuredClone(current.notification),
     changes: [],
     notes: [],
     conflicts: [],
     metricsChanges: [],
   };
+}
+
+/**
+ * Adds our queue entry and turns replication metrics on for every rule (failure events need them).
+ * Everything else is copied untouched, in its order: other entries, filters, EventBridge, every rule field.
+ */
+export function planEnrolment(current: BucketEnrolmentState, target: EnrolmentTarget): EnrolmentPlan {
+  const plan = startPlan(current);
   addQueueEntry(plan, target.id ?? ENROLMENT_ID, target.queueArn);
   if (current.replication === null) {
     plan.notes.push('no replication configuration: nothing to watch');
@@ -47,13 +52,7 @@ export function planEnrolment(current: BucketEnrolmentState, target: EnrolmentTa
 
 /** Removes exactly our entry and, when given, turns off the metrics enrol turned on. */
 export function planUnenrolment(current: BucketEnrolmentState, target: UnenrolmentTarget): EnrolmentPlan {
-  const plan: EnrolmentPlan = {
-    notification: structuredClone(current.notification),
-    changes: [],
-    notes: [],
-    conflicts: [],
-    metricsChanges: [],
-  };
+  const plan = startPlan(current);
   removeQueueEntry(plan, target.id ?? ENROLMENT_ID, target.queueArn);
   const undo = target.metricsChanges ?? [];
   if (current.replication === null) {
