@@ -10,6 +10,7 @@
  * A `TransientReadError` fails only the records of the unit it hit.
  */
 import type { ReplicationFailure } from '../events/types.js';
+import { runPool } from '../run-pool.js';
 import { diagnoseWithPlan, diagnosisFailure } from './diagnose.js';
 import { type CheckPlan, planFor } from './plans.js';
 import { type DiagnosisReads, TransientReadError } from './reads.js';
@@ -68,21 +69,6 @@ function groupsOf(failures: readonly ReplicationFailure[]): Group[] {
     }
   });
   return [...groups.values()].map((entry) => entry.group);
-}
-
-async function runPool<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 export async function diagnoseBatch(

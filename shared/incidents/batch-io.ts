@@ -6,6 +6,7 @@
  */
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Values } from '../ledger/update-expression.js';
+import { runPool } from '../run-pool.js';
 import { IncidentStoreError } from './errors.js';
 
 export const BATCH_WRITE_LIMIT = 25;
@@ -117,30 +118,4 @@ export async function getInBatches(
     found.push(...(await getChunk(doc, table, chunk, options)));
   });
   return found;
-}
-
-/** Runs `work` over every input with at most `concurrency` in flight; the first error stops new work. */
-export async function runPool<T>(
-  inputs: readonly T[],
-  concurrency: number,
-  work: (input: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < inputs.length) {
-      const input = inputs[next] as T;
-      next += 1;
-      try {
-        await work(input);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, inputs.length)) }, worker);
-  const results = await Promise.allSettled(workers);
-  const rejected = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (rejected) throw rejected.reason;
 }

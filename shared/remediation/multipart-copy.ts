@@ -16,6 +16,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { readAwsErrorFields } from '../aws/sdk-error.js';
+import { runPool } from '../run-pool.js';
 import { CopyFailedError, MultipartAbortError } from './copy-errors.js';
 import {
   DEFAULT_MAX_CONCURRENT_PARTS,
@@ -171,52 +172,35 @@ async function copyParts(
 ): Promise<CompletedPart[]> {
   const limit = Math.max(1, Math.floor(options.maxConcurrentParts ?? DEFAULT_MAX_CONCURRENT_PARTS));
   const completed: CompletedPart[] = [];
-  let next = 0;
-  let failed = false;
-  let failure: unknown;
-
-  const worker = async (): Promise<void> => {
-    while (!failed && next < ranges.length) {
-      const part = ranges[next++] as PartRange;
-      try {
-        const output = await sendPaced(context, 'UploadPartCopy', () =>
-          s3.send(
-            new UploadPartCopyCommand({
-              Bucket: request.Bucket,
-              Key: request.Key,
-              UploadId: uploadId,
-              PartNumber: part.partNumber,
-              CopySource: request.CopySource,
-              CopySourceRange: part.range,
-              ...(request.CopySourceIfMatch ? { CopySourceIfMatch: request.CopySourceIfMatch } : {}),
-              ...(request.ExpectedBucketOwner ? { ExpectedBucketOwner: request.ExpectedBucketOwner } : {}),
-              ...(request.ExpectedSourceBucketOwner
-                ? { ExpectedSourceBucketOwner: request.ExpectedSourceBucketOwner }
-                : {}),
-            }),
-          ),
-        );
-        const result = output.CopyPartResult;
-        if (!result?.ETag) {
-          throw new CopyFailedError(
-            context,
-            'UploadPartCopy',
-            { name: 'MissingETag', message: `S3 returned no ETag for part ${part.partNumber}` },
-            output,
-          );
-        }
-        completed.push(completedPart(part.partNumber, result));
-      } catch (error) {
-        if (!failed) {
-          failed = true;
-          failure = error;
-        }
-      }
+  await runPool(ranges, limit, async (part) => {
+    const output = await sendPaced(context, 'UploadPartCopy', () =>
+      s3.send(
+        new UploadPartCopyCommand({
+          Bucket: request.Bucket,
+          Key: request.Key,
+          UploadId: uploadId,
+          PartNumber: part.partNumber,
+          CopySource: request.CopySource,
+          CopySourceRange: part.range,
+          ...(request.CopySourceIfMatch ? { CopySourceIfMatch: request.CopySourceIfMatch } : {}),
+          ...(request.ExpectedBucketOwner ? { ExpectedBucketOwner: request.ExpectedBucketOwner } : {}),
+          ...(request.ExpectedSourceBucketOwner
+            ? { ExpectedSourceBucketOwner: request.ExpectedSourceBucketOwner }
+            : {}),
+        }),
+      ),
+    );
+    const result = output.CopyPartResult;
+    if (!result?.ETag) {
+      throw new CopyFailedError(
+        context,
+        'UploadPartCopy',
+        { name: 'MissingETag', message: `S3 returned no ETag for part ${part.partNumber}` },
+        output,
+      );
     }
-  };
-
-  await Promise.all(Array.from({ length: Math.min(limit, ranges.length) }, worker));
-  if (failed) throw failure;
+    completed.push(completedPart(part.partNumber, result));
+  });
   return completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
 }
 
