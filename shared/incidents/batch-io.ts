@@ -33,30 +33,47 @@ export const DEFAULT_BATCH_WRITE: BatchWriteOptions = {
 
 type WriteRequest = { PutRequest: { Item: Values } };
 
+/**
+ * Sends `first`, then whatever DynamoDB leaves unprocessed, with exponential backoff, up to
+ * `options.maxAttempts` calls. `send` returns what is left; `what` words the errors.
+ */
+async function untilProcessed<T>(
+  first: T[],
+  options: BatchWriteOptions,
+  what: { failed: string; left: (count: number, attempts: number) => string },
+  send: (pending: T[]) => Promise<T[]>,
+): Promise<void> {
+  let pending = first;
+  for (let attempt = 1; ; attempt += 1) {
+    let unprocessed: T[];
+    try {
+      unprocessed = await send(pending);
+    } catch (error) {
+      throw new IncidentStoreError(what.failed, { cause: error });
+    }
+    if (unprocessed.length === 0) return;
+    if (attempt >= options.maxAttempts) throw new IncidentStoreError(what.left(unprocessed.length, attempt));
+    pending = unprocessed;
+    await options.sleep(Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
+  }
+}
+
 async function writeChunk(
   doc: DynamoDBDocumentClient,
   table: string,
   items: Values[],
   options: BatchWriteOptions,
 ): Promise<void> {
-  let pending: WriteRequest[] = items.map((item) => ({ PutRequest: { Item: item } }));
-  for (let attempt = 1; ; attempt += 1) {
-    let unprocessed: WriteRequest[];
-    try {
-      const output = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-      unprocessed = (output.UnprocessedItems?.[table] ?? []) as WriteRequest[];
-    } catch (error) {
-      throw new IncidentStoreError(`writing incident objects to table ${table} failed`, { cause: error });
-    }
-    if (unprocessed.length === 0) return;
-    if (attempt >= options.maxAttempts) {
-      throw new IncidentStoreError(
-        `${unprocessed.length} incident objects were still unprocessed by table ${table} after ${attempt} attempts`,
-      );
-    }
-    pending = unprocessed;
-    await options.sleep(Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
-  }
+  const requests: WriteRequest[] = items.map((item) => ({ PutRequest: { Item: item } }));
+  const what = {
+    failed: `writing incident objects to table ${table} failed`,
+    left: (count: number, attempts: number) =>
+      `${count} incident objects were still unprocessed by table ${table} after ${attempts} attempts`,
+  };
+  await untilProcessed(requests, options, what, async (pending) => {
+    const output = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+    return (output.UnprocessedItems?.[table] ?? []) as WriteRequest[];
+  });
 }
 
 export async function putInBatches(
@@ -83,27 +100,19 @@ async function getChunk(
   options: BatchWriteOptions,
 ): Promise<Values[]> {
   const found: Values[] = [];
-  let pending = keys;
-  for (let attempt = 1; ; attempt += 1) {
-    let unprocessed: Values[];
-    try {
-      const output = await doc.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      found.push(...((output.Responses?.[table] ?? []) as Values[]));
-      unprocessed = (output.UnprocessedKeys?.[table]?.Keys ?? []) as Values[];
-    } catch (error) {
-      throw new IncidentStoreError(`reading incident objects from table ${table} failed`, { cause: error });
-    }
-    if (unprocessed.length === 0) return found;
-    if (attempt >= options.maxAttempts) {
-      throw new IncidentStoreError(
-        `${unprocessed.length} incident objects were still unread by table ${table} after ${attempt} attempts`,
-      );
-    }
-    pending = unprocessed;
-    await options.sleep(Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
-  }
+  const what = {
+    failed: `reading incident objects from table ${table} failed`,
+    left: (count: number, attempts: number) =>
+      `${count} incident objects were still unread by table ${table} after ${attempts} attempts`,
+  };
+  await untilProcessed(keys, options, what, async (pending) => {
+    const output = await doc.send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    found.push(...((output.Responses?.[table] ?? []) as Values[]));
+    return (output.UnprocessedKeys?.[table]?.Keys ?? []) as Values[];
+  });
+  return found;
 }
 
 /** The items of these keys that exist, in no particular order. */
