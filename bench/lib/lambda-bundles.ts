@@ -74,8 +74,14 @@ export function esbuildOptionsFrom(settings: Record<string, unknown>, runtime: s
 }
 
 export interface Bundle {
+  /** The entry module. */
   file: string;
+  /** Every file the build wrote: the entry and, with code splitting, its chunks (what the package deploys). */
   bytes: number;
+  /** The entry and the chunks it imports statically: what a cold start loads before the handler runs. */
+  startBytes: number;
+  /** The other modules (absolute paths): chunks loaded by `import()` on first use. */
+  deferred: string[];
   /** Bytes of the bundle by npm package (`(project)` for the project's own code), largest first. */
   parts: { name: string; bytes: number }[];
 }
@@ -116,9 +122,32 @@ export async function bundleEntry(options: {
   for (const output of Object.values(result.metafile.outputs))
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs))
       parts.set(partName(input), (parts.get(partName(input)) ?? 0) + bytesInOutput);
+  // The entry's static import graph is what a cold start loads; the rest loads when a path first needs it.
+  const outputs = result.metafile.outputs;
+  const entryOutput = Object.keys(outputs).find((output) => resolve(options.root, output) === file);
+  if (!entryOutput) throw new Error(`esbuild wrote no ${file}`);
+  const atStart = new Set<string>();
+  const pending = [entryOutput];
+  for (let output = pending.pop(); output !== undefined; output = pending.pop()) {
+    if (atStart.has(output)) continue;
+    atStart.add(output);
+    for (const imported of outputs[output]?.imports ?? [])
+      if (imported.kind === 'import-statement' && imported.path in outputs) pending.push(imported.path);
+  }
+  let bytes = 0;
+  let startBytes = 0;
+  const deferred: string[] = [];
+  for (const output of Object.keys(outputs)) {
+    const size = (await stat(resolve(options.root, output))).size;
+    bytes += size;
+    if (atStart.has(output)) startBytes += size;
+    else if (output.endsWith(extension)) deferred.push(resolve(options.root, output));
+  }
   return {
     file,
-    bytes: (await stat(file)).size,
+    bytes,
+    startBytes,
+    deferred,
     parts: [...parts].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
   };
 }
@@ -145,14 +174,17 @@ export function lambdaRuntimeEnvironment(functionName: string, region: string): 
 
 const run = promisify(execFile);
 
-function loadScript(file: string, exportName: string): string {
+function loadScript(file: string, exportName: string, alsoLoad: readonly string[]): string {
   const url = JSON.stringify(pathToFileURL(file).href);
   const name = JSON.stringify(exportName);
+  const more = alsoLoad
+    .map((other) => `await import(${JSON.stringify(pathToFileURL(other).href)});`)
+    .join(' ');
   // The error is reported as data on stdout: Node's own report would print a line of minified source.
   return `
     const started = performance.now();
     let loaded;
-    try { loaded = await import(${url}); }
+    try { loaded = await import(${url}); ${more} }
     catch (error) {
       const text = error instanceof Error ? error.name + ': ' + error.message : String(error);
       process.stdout.write(JSON.stringify({ error: text }), () => process.exit(1));
@@ -177,18 +209,20 @@ function reportedError(stdout: string): string | undefined {
 /**
  * Imports the bundle in a fresh `node` process with only the given environment and returns the time the
  * import took (Node's own start-up excluded), or why it failed: a throw at load (a config error), a missing
- * export, a crash or a hang.
+ * export, a crash or a hang. `alsoLoad`: modules imported after the entry and timed with it (the chunks a
+ * code-split bundle loads on first use), for the cost of a cold start that takes every path.
  */
 export async function loadInFreshNode(
   file: string,
   exportName: string,
   environment: Record<string, string>,
-  timeoutMs = 30_000,
+  options: { timeoutMs?: number; alsoLoad?: readonly string[] } = {},
 ): Promise<LoadResult> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   try {
     const { stdout } = await run(
       process.execPath,
-      ['--input-type=module', '-e', loadScript(file, exportName)],
+      ['--input-type=module', '-e', loadScript(file, exportName, options.alsoLoad ?? [])],
       {
         env: environment,
         timeout: timeoutMs,

@@ -1,20 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createSqsDeadLetterSink } from '../../shared/aws/dead-letter.js';
+import { createSqsDeadLetterSink, sqsOnFirstUse } from '../../shared/aws/dead-letter.js';
 import { createLiveCaller, createReads } from '../../shared/aws/index.js';
 import { loadActConfig } from '../../shared/config.js';
 import { createIncidentStore } from '../../shared/incidents/store.js';
 import { createAttemptLedger } from '../../shared/ledger/index.js';
+import { s3OnFirstUse } from '../../shared/on-first-use.js';
 import { actOnDiagnoses } from '../../shared/pipeline/act-on-diagnoses.js';
 import { createActPorts } from '../../shared/pipeline/act-ports.js';
-import { createConfiguredNotifier } from '../../shared/pipeline/notifier.js';
-import { RequestPacer } from '../../shared/remediation/copy-in-place.js';
+import { createConfiguredNotifier } from '../../shared/pipeline/configured-notifier.js';
 import { createModeSource } from '../../shared/remediation/mode.js';
+import { RequestPacer } from '../../shared/remediation/pacing.js';
 
 // Created once per container and reused while warm. Fresh reads (no cache): a copy happens only when a
 // diagnosis made now finds nothing wrong. The pacer keeps copies well under S3's per-prefix request rates.
@@ -44,10 +43,10 @@ const ports = createActPorts({
     store: createIncidentStore(documents, config.ledgerTable),
     slackUpdateIntervalMs: config.slackUpdateIntervalMs,
   },
-  s3: new S3Client({ region }),
+  s3: s3OnFirstUse(region),
   pacer: new RequestPacer({ ratePerSecond: config.copyRatePerSecond }),
   notifier: createConfiguredNotifier(config),
-  deadLetters: createSqsDeadLetterSink(new SQSClient({ region }), config.deadLetterQueueUrl),
+  deadLetters: createSqsDeadLetterSink(sqsOnFirstUse(region), config.deadLetterQueueUrl),
   log: logger,
 });
 

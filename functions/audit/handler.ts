@@ -8,7 +8,7 @@ import { loadAuditConfig } from '../../shared/audit/config.js';
 import { runScheduledAudit } from '../../shared/audit/scheduled.js';
 import { withAccountCommands } from '../../shared/aws/account-commands.js';
 import { createLiveCaller, createReads } from '../../shared/aws/index.js';
-import { createConfiguredNotifier } from '../../shared/pipeline/notifier.js';
+import { createConfiguredNotifier } from '../../shared/pipeline/configured-notifier.js';
 
 // Scheduled; new reads (and cache) on every run, so a fix made since the last audit is seen.
 const config = loadAuditConfig(process.env);

@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createSqsDeadLetterSink } from '../../shared/aws/dead-letter.js';
+import { createSqsDeadLetterSink, sqsOnFirstUse } from '../../shared/aws/dead-letter.js';
 import { createBusPublisher } from '../../shared/aws/event-bus.js';
 import { createLiveCaller, createReads } from '../../shared/aws/index.js';
+import { service as s3Service } from '../../shared/aws/live/s3.js';
 import { loadDiagnoseConfig } from '../../shared/config.js';
 import { createIncidentMetrics } from '../../shared/incidents/metrics.js';
 import { diagnoseQueueBatch } from '../../shared/pipeline/diagnose-queue-batch.js';
@@ -16,15 +16,14 @@ const logger = new Logger({ serviceName: 's3-replication-doctor' });
 const reads = createReads(
   createLiveCaller({
     region: config.region,
+    // Almost every diagnosis reads S3 first; IAM, KMS, STS and Organizations load when a plan needs them.
+    loaded: { S3: s3Service },
     ...(config.destinationReadRoleArn ? { destinationRoleArn: config.destinationReadRoleArn } : {}),
   }),
   { cacheTtlMs: config.cacheTtlMs, sourceRegion: config.region },
 );
 const publisher = createBusPublisher(new EventBridgeClient({ region: config.region }), config.eventBusName);
-const deadLetters = createSqsDeadLetterSink(
-  new SQSClient({ region: config.region }),
-  config.deadLetterQueueUrl,
-);
+const deadLetters = createSqsDeadLetterSink(sqsOnFirstUse(config.region), config.deadLetterQueueUrl);
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const { retryMessageIds, counts } = await diagnoseQueueBatch(

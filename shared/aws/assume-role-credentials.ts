@@ -2,7 +2,7 @@
  * Credentials for the destination account: STS AssumeRole on the read role there, kept until shortly before
  * they expire and shared by every destination client (one AssumeRole per session, not per read).
  */
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { AssumeRoleRequest, AssumeRoleResponse } from '@aws-sdk/client-sts';
 
 export interface AssumedCredentials {
   accessKeyId: string;
@@ -12,7 +12,8 @@ export interface AssumedCredentials {
 }
 
 export interface AssumeRoleOptions {
-  sts: STSClient;
+  /** Sends STS AssumeRole (`assumeRoleSender` in live/sts.ts; a test may pass its own). */
+  assumeRole(input: AssumeRoleRequest): Promise<AssumeRoleResponse>;
   roleArn: string;
   externalId?: string;
   sessionName: string;
@@ -38,13 +39,11 @@ export function createAssumeRoleCredentials(options: AssumeRoleOptions): () => P
     credentials.expiration === undefined || credentials.expiration.getTime() - now() > refreshBefore;
 
   async function assume(): Promise<AssumedCredentials> {
-    const output = await options.sts.send(
-      new AssumeRoleCommand({
-        RoleArn: options.roleArn,
-        RoleSessionName: options.sessionName,
-        ...(options.externalId ? { ExternalId: options.externalId } : {}),
-      }),
-    );
+    const output = await options.assumeRole({
+      RoleArn: options.roleArn,
+      RoleSessionName: options.sessionName,
+      ...(options.externalId ? { ExternalId: options.externalId } : {}),
+    });
     const credentials = output.Credentials;
     if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
       throw new AssumeRoleError(`AssumeRole on ${options.roleArn} answered without credentials`);

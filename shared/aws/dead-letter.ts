@@ -1,4 +1,5 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { onFirstUse } from '../on-first-use.js';
 
 export interface DeadLetter {
   body: string;
@@ -14,10 +15,19 @@ export interface DeadLetterSink {
 // SQS message attribute values are limited; a reason longer than this is cut, the body never is.
 const MAX_REASON = 1000;
 
-export function createSqsDeadLetterSink(client: SQSClient, queueUrl: string): DeadLetterSink {
+/** An SQS client, given when first needed: `sqsOnFirstUse(region)`, or a test's own. */
+export type SqsClientSource = () => Promise<Pick<SQSClient, 'send'>>;
+
+/** The SQS client, loaded on the first dead letter: most batches have none, and their cold start skips it. */
+export function sqsOnFirstUse(region: string): SqsClientSource {
+  return onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({ region }));
+}
+
+export function createSqsDeadLetterSink(client: SqsClientSource, queueUrl: string): DeadLetterSink {
   return {
     async send(letter) {
-      await client.send(
+      const [sqs, { SendMessageCommand }] = await Promise.all([client(), import('@aws-sdk/client-sqs')]);
+      await sqs.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: letter.body,

@@ -1,14 +1,17 @@
 /**
  * The live gateway: sends each call with the SDK v3, through one client per (service, region, side), made
- * on first use and reused while the process is warm. Destination-side calls use the destination read role.
+ * on first use and reused while the process is warm. A service's SDK module is loaded on its first call too
+ * (see live-commands.ts). Destination-side calls use the destination read role.
  */
-import { STSClient } from '@aws-sdk/client-sts';
 import { createAssumeRoleCredentials } from './assume-role-credentials.js';
 import type { AwsCaller, AwsService } from './caller.js';
 import {
   type ClientConfig,
-  LIVE_CLIENTS,
+  isLiveService,
   LIVE_COMMANDS,
+  LIVE_SERVICES,
+  type LiveService,
+  type LiveServiceName,
   type S3ClientCredentials,
   type SendingClient,
 } from './live-commands.js';
@@ -28,6 +31,11 @@ export interface LiveCallerOptions {
   credentials?: S3ClientCredentials;
   /** Session name for the destination role, visible in the destination account's CloudTrail. */
   roleSessionName?: string;
+  /**
+   * Services already loaded, for a function that reads them on every invocation (the diagnose function and
+   * S3): they then load with the function instead of on the first call. Others load on first use.
+   */
+  loaded?: Partial<Record<LiveServiceName, LiveService>>;
 }
 
 /** A call the live gateway has no SDK command for (a programming error, not an AWS answer). */
@@ -35,9 +43,16 @@ export class UnsupportedCallError extends Error {
   override readonly name = 'UnsupportedCallError';
 }
 
+type AssumeRoleSender = Parameters<typeof createAssumeRoleCredentials>[0]['assumeRole'];
+
+interface LiveClient {
+  client: SendingClient;
+  commands: LiveService['commands'];
+}
+
 export function createLiveCaller(options: LiveCallerOptions): AwsCaller {
   const maxAttempts = options.maxAttempts ?? 1;
-  const clients = new Map<string, SendingClient>();
+  const clients = new Map<string, Promise<LiveClient>>();
 
   const baseConfig = (region: string): ClientConfig => ({
     region,
@@ -45,25 +60,36 @@ export function createLiveCaller(options: LiveCallerOptions): AwsCaller {
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 
+  let assumeRole: Promise<AssumeRoleSender> | undefined;
   const destinationCredentials = options.destinationRoleArn
     ? createAssumeRoleCredentials({
-        sts: new STSClient(baseConfig(options.region)),
+        async assumeRole(input) {
+          assumeRole ??= import('./live/sts.js').then((sts) =>
+            sts.assumeRoleSender(baseConfig(options.region)),
+          );
+          return (await assumeRole)(input);
+        },
         roleArn: options.destinationRoleArn,
         sessionName: options.roleSessionName ?? 's3-replication-doctor',
         ...(options.destinationExternalId ? { externalId: options.destinationExternalId } : {}),
       })
     : undefined;
 
-  function clientFor(service: AwsService, region: string, destination: boolean): SendingClient {
+  function clientFor(service: AwsService, region: string, destination: boolean): Promise<LiveClient> {
     const key = `${service}|${region}|${destination ? 'destination' : 'source'}`;
     let client = clients.get(key);
     if (!client) {
-      const create = LIVE_CLIENTS[service];
-      if (!create) throw new UnsupportedCallError(`no live client for service ${service}`);
+      if (!isLiveService(service)) throw new UnsupportedCallError(`no live client for service ${service}`);
       const config = baseConfig(region);
-      client = create(
-        destination && destinationCredentials ? { ...config, credentials: destinationCredentials } : config,
-      );
+      const preloaded = options.loaded?.[service];
+      client = (preloaded ? Promise.resolve(preloaded) : LIVE_SERVICES[service]()).then((live) => ({
+        client: live.client(
+          destination && destinationCredentials ? { ...config, credentials: destinationCredentials } : config,
+        ),
+        commands: live.commands,
+      }));
+      // A module that failed to load is not kept: the next call tries again.
+      client.catch(() => clients.delete(key));
       clients.set(key, client);
     }
     return client;
@@ -71,12 +97,14 @@ export function createLiveCaller(options: LiveCallerOptions): AwsCaller {
 
   return {
     async send(service, command, input, callOptions) {
-      const Command = LIVE_COMMANDS[service]?.[command];
-      if (!Command) throw new UnsupportedCallError(`the live gateway cannot send ${service} ${command}`);
+      if (!isLiveService(service) || !(LIVE_COMMANDS[service] as readonly string[]).includes(command))
+        throw new UnsupportedCallError(`the live gateway cannot send ${service} ${command}`);
       // Without a destination role, destination reads use the source credentials and share its clients.
       const destination = callOptions?.side === 'destination' && destinationCredentials !== undefined;
-      const client = clientFor(service, callOptions?.region ?? options.region, destination);
-      return (await client.send(new Command(input as never))) as Record<string, unknown>;
+      const live = await clientFor(service, callOptions?.region ?? options.region, destination);
+      const Command = live.commands[command];
+      if (!Command) throw new UnsupportedCallError(`the live gateway cannot send ${service} ${command}`);
+      return (await live.client.send(new Command(input as never))) as Record<string, unknown>;
     },
   };
 }

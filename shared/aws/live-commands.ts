@@ -1,94 +1,59 @@
 /**
- * The SDK commands the live gateway can send, named as in the snapshot contract. An explicit table (not a
- * namespace import) so that a bundle carries only these commands.
+ * The calls the live gateway can send, named as in the snapshot contract, and where each service's SDK
+ * client lives. A service's module (shared/aws/live/) is loaded on its first call: a function whose work
+ * never reads KMS or Organizations does not pay for loading those clients at every cold start.
  */
-
-import {
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-} from '@aws-sdk/client-iam';
-import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
-import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import {
-  GetBucketAclCommand,
-  GetBucketEncryptionCommand,
-  GetBucketLocationCommand,
-  GetBucketOwnershipControlsCommand,
-  GetBucketPolicyCommand,
-  GetBucketReplicationCommand,
-  GetBucketRequestPaymentCommand,
-  GetBucketVersioningCommand,
-  GetObjectAclCommand,
-  GetObjectLockConfigurationCommand,
-  GetObjectTaggingCommand,
-  HeadObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsService } from './caller.js';
+import type { LiveService } from './live/service.js';
 
-/** Any SDK v3 command class. Its input type is erased: the input comes as data and AWS validates it. */
-export type CommandClass = new (input: never) => object;
+export type {
+  ClientConfig,
+  CommandClass,
+  LiveService,
+  S3ClientCredentials,
+  SendingClient,
+} from './live/service.js';
 
-/** Any SDK v3 client, seen through the one method the gateway uses. */
-export interface SendingClient {
-  send(command: object): Promise<unknown>;
-}
+/** Every command by service; each service's module must give a class for exactly these (a test checks). */
+export const LIVE_COMMANDS = {
+  S3: [
+    'GetBucketReplication',
+    'GetBucketVersioning',
+    'GetBucketLocation',
+    'GetBucketPolicy',
+    'GetBucketAcl',
+    'GetBucketOwnershipControls',
+    'GetObjectLockConfiguration',
+    'GetBucketEncryption',
+    'GetBucketRequestPayment',
+    'HeadObject',
+    'GetObjectTagging',
+    'GetObjectAcl',
+  ],
+  IAM: [
+    'GetRole',
+    'ListRolePolicies',
+    'GetRolePolicy',
+    'ListAttachedRolePolicies',
+    'GetPolicy',
+    'GetPolicyVersion',
+  ],
+  KMS: ['DescribeKey', 'GetKeyPolicy', 'ListGrants'],
+  STS: ['GetCallerIdentity'],
+  Organizations: ['DescribeOrganization'],
+} as const satisfies Partial<Record<AwsService, readonly string[]>>;
 
-export interface ClientConfig {
-  region: string;
-  maxAttempts: number;
-  credentials?: S3ClientCredentials;
-}
+export type LiveServiceName = keyof typeof LIVE_COMMANDS;
 
-export type S3ClientCredentials = NonNullable<ConstructorParameters<typeof S3Client>[0]>['credentials'];
-
-export const LIVE_COMMANDS: Partial<Record<AwsService, Readonly<Record<string, CommandClass>>>> = {
-  S3: {
-    GetBucketReplication: GetBucketReplicationCommand,
-    GetBucketVersioning: GetBucketVersioningCommand,
-    GetBucketLocation: GetBucketLocationCommand,
-    GetBucketPolicy: GetBucketPolicyCommand,
-    GetBucketAcl: GetBucketAclCommand,
-    GetBucketOwnershipControls: GetBucketOwnershipControlsCommand,
-    GetObjectLockConfiguration: GetObjectLockConfigurationCommand,
-    GetBucketEncryption: GetBucketEncryptionCommand,
-    GetBucketRequestPayment: GetBucketRequestPaymentCommand,
-    HeadObject: HeadObjectCommand,
-    GetObjectTagging: GetObjectTaggingCommand,
-    GetObjectAcl: GetObjectAclCommand,
-  },
-  IAM: {
-    GetRole: GetRoleCommand,
-    ListRolePolicies: ListRolePoliciesCommand,
-    GetRolePolicy: GetRolePolicyCommand,
-    ListAttachedRolePolicies: ListAttachedRolePoliciesCommand,
-    GetPolicy: GetPolicyCommand,
-    GetPolicyVersion: GetPolicyVersionCommand,
-  },
-  KMS: {
-    DescribeKey: DescribeKeyCommand,
-    GetKeyPolicy: GetKeyPolicyCommand,
-    ListGrants: ListGrantsCommand,
-  },
-  STS: {
-    GetCallerIdentity: GetCallerIdentityCommand,
-  },
-  Organizations: {
-    DescribeOrganization: DescribeOrganizationCommand,
-  },
+/** Loads a service's client and commands (Node caches the module: the first call pays, later ones do not). */
+export const LIVE_SERVICES: Record<LiveServiceName, () => Promise<LiveService>> = {
+  S3: async () => (await import('./live/s3.js')).service,
+  IAM: async () => (await import('./live/iam.js')).service,
+  KMS: async () => (await import('./live/kms.js')).service,
+  STS: async () => (await import('./live/sts.js')).service,
+  Organizations: async () => (await import('./live/organizations.js')).service,
 };
 
-export const LIVE_CLIENTS: Partial<Record<AwsService, (config: ClientConfig) => SendingClient>> = {
-  // A bucket read sent to the wrong region is redirected instead of failing with a 301.
-  S3: (config) => new S3Client({ ...config, followRegionRedirects: true }) as unknown as SendingClient,
-  IAM: (config) => new IAMClient(config) as unknown as SendingClient,
-  KMS: (config) => new KMSClient(config) as unknown as SendingClient,
-  STS: (config) => new STSClient(config) as unknown as SendingClient,
-  Organizations: (config) => new OrganizationsClient(config) as unknown as SendingClient,
-};
+export function isLiveService(service: string): service is LiveServiceName {
+  return Object.hasOwn(LIVE_SERVICES, service);
+}

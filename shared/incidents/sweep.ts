@@ -116,7 +116,6 @@ export function planRedrive(
 }
 
 export async function runSweep(ports: SweepPorts): Promise<SweepReport> {
-  const settings = await ports.settings();
   const open = await ports.store.listOpen();
   const report: SweepReport = {
     incidents: open.length,
@@ -129,7 +128,9 @@ export async function runSweep(ports: SweepPorts): Promise<SweepReport> {
     errors: 0,
   };
   ports.metrics?.incidentsOpen(open.length);
-  const sweeper = new IncidentSweeper(ports, settings, report);
+  // Most sweeps find nothing open: they read no settings and load none of the re-drive code.
+  if (open.length === 0) return report;
+  const sweeper = new IncidentSweeper(ports, await ports.settings(), report);
   for (const incident of open) {
     try {
       const outcome = await sweeper.sweep(incident);

@@ -46,6 +46,7 @@ export type DeliveryResult<T> =
  * whether trying again later can help. The message never holds the URL or a token.
  */
 export class DeliveryError extends Error {
+  override readonly name: string = 'DeliveryError';
   readonly code: string;
   readonly status: number | undefined;
   /** True when retrying cannot help (revoked webhook, bad token, unknown channel). */

@@ -5,18 +5,17 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DeadLetterSink } from '../aws/dead-letter.js';
-import { diagnose } from '../diagnosis/index.js';
 import type { DiagnosisReads } from '../diagnosis/reads.js';
 import { decideNotices } from '../incidents/notify-policy.js';
 import type { IncidentStore } from '../incidents/types.js';
 import type { AttemptLedger } from '../ledger/index.js';
 import { buildNotification, causeSignature } from '../notify/notification.js';
+import { onFirstUse } from '../on-first-use.js';
 import { decideAction } from '../remediation/action-policy.js';
-import { planCopyInPlace, type RequestPacer, readBucketAclsEnabled } from '../remediation/copy-in-place.js';
 import type { ModeSettings } from '../remediation/mode.js';
+import type { RequestPacer } from '../remediation/pacing.js';
 import type { ActPorts } from './act-on-diagnoses.js';
 import type { BatchLog } from './diagnose-queue-batch.js';
-import { createLedgerCopy } from './ledger-copy.js';
 import type { Notifier } from './notifier.js';
 
 export interface ActDependencies {
@@ -25,7 +24,8 @@ export interface ActDependencies {
   freshReads: DiagnosisReads;
   /** Absent in plan-only use (the demo): a copy is then never executed. */
   ledger?: AttemptLedger;
-  s3: S3Client;
+  /** A client, or how to make one when the first copy is planned (`s3OnFirstUse`). */
+  s3: S3Client | (() => Promise<S3Client>);
   pacer?: RequestPacer;
   notifier: Notifier;
   /** When given, failures with a cause are recorded as incidents (a storm is one incident, one message). */
@@ -38,23 +38,18 @@ export interface ActDependencies {
 }
 
 export function createActPorts(deps: ActDependencies): ActPorts {
-  const now = deps.now ?? Date.now;
-  const aclCacheMs = deps.aclCacheMs ?? 5 * 60_000;
-  const aclsEnabled = new Map<string, { value: boolean; at: number }>();
-  const pacing = deps.pacer ? { pacer: deps.pacer } : {};
-
-  async function bucketAclsEnabled(bucket: string): Promise<boolean> {
-    const cached = aclsEnabled.get(bucket);
-    if (cached && now() - cached.at < aclCacheMs) return cached.value;
-    const value = await readBucketAclsEnabled(deps.s3, bucket, pacing);
-    aclsEnabled.set(bucket, { value, at: now() });
-    return value;
-  }
-
-  // Copies need the ledger (once per version); without one (the demo) nothing is ever copied.
-  const copy = deps.ledger
-    ? createLedgerCopy({ s3: deps.s3, ledger: deps.ledger, ...pacing, aclsEnabled: bucketAclsEnabled })
-    : undefined;
+  // Plan mode, the default, never re-diagnoses or copies: the diagnosis engine and the copy code are loaded
+  // the first time a diagnosis is up for a retrigger, not at every cold start.
+  const engine = onFirstUse(() => import('../diagnosis/diagnose.js'));
+  const copying = onFirstUse(async () =>
+    (await import('./act-copy.js')).createActCopy({
+      s3: typeof deps.s3 === 'function' ? await deps.s3() : deps.s3,
+      ...(deps.ledger ? { ledger: deps.ledger } : {}),
+      ...(deps.pacer ? { pacer: deps.pacer } : {}),
+      aclCacheMs: deps.aclCacheMs ?? 5 * 60_000,
+      now: deps.now ?? Date.now,
+    }),
+  );
 
   return {
     ...(deps.incidents ? { incidents: { ...deps.incidents, decideNotices } } : {}),
@@ -66,17 +61,9 @@ export function createActPorts(deps: ActDependencies): ActPorts {
     },
     decide: (diagnosis, settings) =>
       decideAction(diagnosis, deps.ledger ? settings : { ...settings, mode: 'plan' }),
-    rediagnose: (failure) => diagnose(failure, deps.freshReads),
-    async copyOnce(target) {
-      if (!copy) throw new Error('no ledger configured: copies cannot be executed in this setup');
-      return copy(target);
-    },
-    async planCopy(target) {
-      return planCopyInPlace(deps.s3, target, {
-        ...pacing,
-        aclsEnabled: await bucketAclsEnabled(target.bucket),
-      });
-    },
+    rediagnose: async (failure) => (await engine()).diagnose(failure, deps.freshReads),
+    copyOnce: async (target) => (await copying()).copyOnce(target),
+    planCopy: async (target) => (await copying()).planCopy(target),
     causeSignature,
     buildNotification,
     notify: (notification, options) => deps.notifier.notify(notification, options),

@@ -4,11 +4,9 @@
  * broken channel never stops the others; secrets are resolved per send (the resolver caches them) and never
  * appear in what is reported.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Notification } from '../notify/notification.js';
-import { createSecretResolver, type SecretResolver } from '../notify/secrets.js';
+import type { SecretResolver } from '../notify/secrets.js';
 import { buildSlackMessage } from '../notify/slack.js';
 import { createSlackSender, SlackDeliveryError } from '../notify/slack-sender.js';
 import { buildSnsPublish, publishToSns } from '../notify/sns.js';
@@ -119,30 +117,4 @@ export function createNotifier(options: NotifierOptions): Notifier {
       return outcome;
     },
   };
-}
-
-/** The channels a deployed function is configured with (its environment, read once at start). */
-export interface ChannelConfig {
-  region: string;
-  topicArn: string;
-  slackSecret?: string;
-  slackChannel?: string;
-  webhookSecret?: string;
-}
-
-/** The notifier every deployed function uses: the stack's topic, and Slack and a webhook when configured. */
-export function createConfiguredNotifier(config: ChannelConfig): Notifier {
-  const { region } = config;
-  return createNotifier({
-    sns: { client: new SNSClient({ region }), topicArn: config.topicArn },
-    // Secrets are read at run time and cached five minutes: a rotated token is picked up without a deploy.
-    secrets: createSecretResolver({
-      ssm: new SSMClient({ region }),
-      secretsManager: new SecretsManagerClient({ region }),
-      ttlMs: 5 * 60_000,
-    }),
-    ...(config.slackSecret ? { slackSecret: config.slackSecret } : {}),
-    ...(config.slackChannel ? { slackChannel: config.slackChannel } : {}),
-    ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
-  });
 }

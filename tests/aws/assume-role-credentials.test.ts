@@ -2,6 +2,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AssumeRoleError, createAssumeRoleCredentials } from '../../shared/aws/assume-role-credentials.js';
+import { assumeRoleSender } from '../../shared/aws/live/sts.js';
 import { DESTINATION_ACCOUNT } from './seed.js';
 
 const sts = mockClient(STSClient);
@@ -29,7 +30,7 @@ describe('createAssumeRoleCredentials', () => {
       .resolvesOnce(issued('ASIA1', HOUR))
       .resolves(issued('ASIA2', 2 * HOUR));
     const provide = createAssumeRoleCredentials({
-      sts: new STSClient({}),
+      assumeRole: assumeRoleSender({ region: 'us-east-1', maxAttempts: 1 }),
       roleArn: ROLE,
       sessionName: 's',
       now: () => clock,
@@ -51,7 +52,11 @@ describe('createAssumeRoleCredentials', () => {
 
   it('shares one AssumeRole between concurrent first uses', async () => {
     sts.on(AssumeRoleCommand).resolves(issued('ASIA1', Date.now() + HOUR));
-    const provide = createAssumeRoleCredentials({ sts: new STSClient({}), roleArn: ROLE, sessionName: 's' });
+    const provide = createAssumeRoleCredentials({
+      assumeRole: assumeRoleSender({ region: 'us-east-1', maxAttempts: 1 }),
+      roleArn: ROLE,
+      sessionName: 's',
+    });
 
     await Promise.all([provide(), provide(), provide()]);
 
@@ -60,7 +65,11 @@ describe('createAssumeRoleCredentials', () => {
 
   it('fails with AssumeRoleError when STS answers without credentials', async () => {
     sts.on(AssumeRoleCommand).resolves({});
-    const provide = createAssumeRoleCredentials({ sts: new STSClient({}), roleArn: ROLE, sessionName: 's' });
+    const provide = createAssumeRoleCredentials({
+      assumeRole: assumeRoleSender({ region: 'us-east-1', maxAttempts: 1 }),
+      roleArn: ROLE,
+      sessionName: 's',
+    });
 
     await expect(provide()).rejects.toBeInstanceOf(AssumeRoleError);
   });
@@ -68,7 +77,7 @@ describe('createAssumeRoleCredentials', () => {
   it('sends no ExternalId when none is configured', async () => {
     sts.on(AssumeRoleCommand).resolves(issued('ASIA1', Date.now() + HOUR));
     const provide = createAssumeRoleCredentials({
-      sts: new STSClient({}),
+      assumeRole: assumeRoleSender({ region: 'us-east-1', maxAttempts: 1 }),
       roleArn: ROLE,
       sessionName: 'doctor',
     });

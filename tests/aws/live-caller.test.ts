@@ -10,6 +10,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLiveCaller, createReads, UnsupportedCallError } from '../../shared/aws/index.js';
+import { LIVE_COMMANDS, LIVE_SERVICES } from '../../shared/aws/live-commands.js';
 import {
   DESTINATION_ACCOUNT,
   DESTINATION_BUCKET,
@@ -246,5 +247,53 @@ describe('createReads over the live caller', () => {
       status: 'ok',
       value: 'Enabled',
     });
+  });
+});
+
+describe('the live service table', () => {
+  it.each(Object.entries(LIVE_COMMANDS))(
+    'loads %s with a command class for exactly its listed commands',
+    async (name, commands) => {
+      const live = await LIVE_SERVICES[name as keyof typeof LIVE_SERVICES]();
+      expect(Object.keys(live.commands).sort()).toEqual([...commands].sort());
+      for (const [command, commandClass] of Object.entries(live.commands))
+        expect(commandClass.name).toBe(`${command}Command`);
+    },
+  );
+
+  it('refuses a command outside the table before loading any client', async () => {
+    const caller = createLiveCaller({ region: SOURCE_REGION });
+    await expect(caller.send('IAM', 'DeleteRole', {})).rejects.toBeInstanceOf(UnsupportedCallError);
+    await expect(caller.send('SNS', 'Publish', {})).rejects.toBeInstanceOf(UnsupportedCallError);
+    expect(iam.calls()).toHaveLength(0);
+  });
+});
+
+describe('services given as loaded', () => {
+  it('sends through the given service instead of loading its module', async () => {
+    const sent: object[] = [];
+    class HeadObjectCommand {
+      constructor(readonly input: unknown) {}
+    }
+    const caller = createLiveCaller({
+      region: SOURCE_REGION,
+      loaded: {
+        S3: {
+          client: () => ({
+            send: async (command: object) => {
+              sent.push(command);
+              return { ContentLength: 7 };
+            },
+          }),
+          commands: { HeadObject: HeadObjectCommand },
+        },
+      },
+    });
+
+    const output = await caller.send('S3', 'HeadObject', { Bucket: SOURCE_BUCKET, Key: 'k' });
+
+    expect(output).toEqual({ ContentLength: 7 });
+    expect(sent).toEqual([new HeadObjectCommand({ Bucket: SOURCE_BUCKET, Key: 'k' })]);
+    expect(s3.calls()).toHaveLength(0);
   });
 });

@@ -238,7 +238,7 @@ async function setup(options: { incidents?: boolean; now?: string } = {}) {
       sleep: noWait,
     }),
     deadLetters: createSqsDeadLetterSink(
-      faultyClient(new SQSClient({ region: 'us-east-1' }), faultOn('SQS')),
+      async () => faultyClient(new SQSClient({ region: 'us-east-1' }), faultOn('SQS')),
       'https://sqs.us-east-1.amazonaws.com/123456789012/doctor-dlq',
     ),
     log,

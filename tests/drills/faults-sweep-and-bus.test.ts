@@ -55,7 +55,7 @@ function diagnoseDeps() {
       'doctor-bus',
     ),
     deadLetters: createSqsDeadLetterSink(
-      faultyClient(new SQSClient({ region: 'us-east-1' }), faultOn('SQS')),
+      async () => faultyClient(new SQSClient({ region: 'us-east-1' }), faultOn('SQS')),
       'https://sqs.us-east-1.amazonaws.com/123456789012/doctor-dlq',
     ),
     mode: 'plan' as const,

@@ -8,6 +8,25 @@ import { createHarness } from './sweep-fakes.js';
 const still = (): Diagnosis => rootCause();
 const fixed = (): Diagnosis => noCauseFound();
 
+describe('a sweep with nothing open', () => {
+  it('reads no settings and touches nothing else, so it loads none of the re-drive code', async () => {
+    const h = createHarness();
+    let settingsRead = 0;
+    const report = await runSweep({
+      ...h.ports,
+      settings: async () => {
+        settingsRead += 1;
+        return h.settings;
+      },
+    });
+
+    expect(report).toMatchObject({ incidents: 0, redriven: 0, resolved: 0, errors: 0 });
+    expect(settingsRead).toBe(0);
+    expect(h.diagnosed).toEqual([]);
+    expect(h.notices).toEqual([]);
+  });
+});
+
 describe('the sweep while the cause is still there', () => {
   it('re-diagnoses the first object with fresh reads and re-drives nothing', async () => {
     // Prepare

@@ -1,7 +1,15 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -330,21 +338,42 @@ function functionEnvironment(resolver: TemplateResolver, logicalId: string): Rec
  * Lambda sets), and returns `typeof handler`. A bundle that needs a module outside itself, or a handler that
  * reads a variable the stack does not set, fails here.
  */
+/**
+ * Unpacks a function's package and loads its handler in a fresh Node process, and then every other module
+ * in the package (the chunks it loads on first use), so a chunk missing from the zip or failing to load is
+ * caught here rather than at the first invocation that needs it. Returns the handler export's type.
+ */
 async function loadedHandlerType(
   zipPath: string,
   functionName: string,
   variables: Record<string, string>,
 ): Promise<string> {
   const entries = readZipEntries(readFileSync(zipPath));
-  expect([...entries.keys()].filter((name) => name.startsWith('node_modules/'))).toEqual([]);
-  const bundle = entries.get(`functions/${functionName}/handler.mjs`);
-  expect(bundle).toBeDefined();
+  const names = [...entries.keys()];
+  // Only this function's own folder: no dependencies, no other function's code.
+  expect(names.filter((name) => !name.startsWith(`functions/${functionName}/`))).toEqual([]);
+  expect(entries.get(`functions/${functionName}/handler.mjs`)).toBeDefined();
+  const modules = names.filter((name) => name.endsWith('.mjs'));
+  // Every module a lazy `import()` names is in the package.
+  for (const name of modules) {
+    const text = String(entries.get(name));
+    for (const [, target] of text.matchAll(/import\("\.\/([^"]+)"\)/g))
+      expect(entries.has(`functions/${functionName}/${target}`), `${name} imports ${target}`).toBe(true);
+  }
 
   const directory = mkdtempSync(join(tmpdir(), 'srd-bundle-'));
   try {
-    const file = join(directory, 'handler.mjs');
-    writeFileSync(file, bundle ?? '');
-    const script = `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(typeof m.handler);`;
+    for (const [name, content] of entries) {
+      mkdirSync(dirname(join(directory, name)), { recursive: true });
+      writeFileSync(join(directory, name), content);
+    }
+    const url = (name: string) => JSON.stringify(pathToFileURL(join(directory, name)).href);
+    const others = modules.filter((name) => name !== `functions/${functionName}/handler.mjs`);
+    const script = [
+      `const m = await import(${url(`functions/${functionName}/handler.mjs`)});`,
+      ...others.map((name) => `await import(${url(name)});`),
+      'console.log(typeof m.handler);',
+    ].join('\n');
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -1423,7 +1452,7 @@ describe('IAM', () => {
 
   it('lets every function role that diagnoses make every read call the live gateway can send', () => {
     for (const [service, commands] of Object.entries(LIVE_COMMANDS)) {
-      for (const command of Object.keys(commands ?? {})) {
+      for (const command of commands) {
         const action = IAM_ACTION_OF_COMMAND[`${service}.${command}`];
         expect(action, `${service}.${command} has no IAM action in this test's table`).toBeDefined();
         if (action === null) continue;

@@ -12,7 +12,10 @@ describe('SQS dead-letter sink', () => {
 
   it('stores the original body untouched with the reason and source message id as attributes', async () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
-    const sink = createSqsDeadLetterSink(new SQSClient({ region: 'us-east-1' }), 'https://sqs/dlq');
+    const sink = createSqsDeadLetterSink(
+      async () => new SQSClient({ region: 'us-east-1' }),
+      'https://sqs/dlq',
+    );
 
     await sink.send({ body: '{"not":"valid"', reason: 'body is not JSON', sourceId: 'msg-1' });
 
@@ -29,7 +32,10 @@ describe('SQS dead-letter sink', () => {
 
   it('cuts an over-long reason to 1000 characters', async () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
-    const sink = createSqsDeadLetterSink(new SQSClient({ region: 'us-east-1' }), 'https://sqs/dlq');
+    const sink = createSqsDeadLetterSink(
+      async () => new SQSClient({ region: 'us-east-1' }),
+      'https://sqs/dlq',
+    );
 
     await sink.send({ body: 'b', reason: 'r'.repeat(5000) });
 
@@ -41,7 +47,7 @@ describe('SQS dead-letter sink', () => {
   it('rejects when SQS refuses, so the caller keeps the record', async () => {
     sqs.on(SendMessageCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
     const sink = createSqsDeadLetterSink(
-      new SQSClient({ region: 'us-east-1', maxAttempts: 1 }),
+      async () => new SQSClient({ region: 'us-east-1', maxAttempts: 1 }),
       'https://sqs/dlq',
     );
 
