@@ -80,7 +80,10 @@ export interface Bundle {
   bytes: number;
   /** The entry and the chunks it imports statically: what a cold start loads before the handler runs. */
   startBytes: number;
-  /** The other modules (absolute paths): chunks loaded by `import()` on first use. */
+  /**
+   * The chunks the project's own code loads by `import()` on first use (absolute paths), not those the SDK
+   * loads itself (credential providers Lambda never needs): loading them all is every path the function has.
+   */
   deferred: string[];
   /** Bytes of the bundle by npm package (`(project)` for the project's own code), largest first. */
   parts: { name: string; bytes: number }[];
@@ -134,14 +137,19 @@ export async function bundleEntry(options: {
     for (const imported of outputs[output]?.imports ?? [])
       if (imported.kind === 'import-statement' && imported.path in outputs) pending.push(imported.path);
   }
+  const projectImports = new Set(
+    Object.entries(result.metafile.inputs)
+      .filter(([input]) => partName(input) === '(project)')
+      .flatMap(([, { imports }]) => imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path)),
+  );
   let bytes = 0;
   let startBytes = 0;
   const deferred: string[] = [];
-  for (const output of Object.keys(outputs)) {
+  for (const [output, { entryPoint }] of Object.entries(outputs)) {
     const size = (await stat(resolve(options.root, output))).size;
     bytes += size;
     if (atStart.has(output)) startBytes += size;
-    else if (output.endsWith(extension)) deferred.push(resolve(options.root, output));
+    else if (entryPoint && projectImports.has(entryPoint)) deferred.push(resolve(options.root, output));
   }
   return {
     file,

@@ -115,7 +115,7 @@ describe('reading serverless.yml', () => {
       format: 'esm',
       outExtension: { '.js': '.mjs' },
       mainFields: ['module', 'main'],
-      external: [],
+      external: ['bowser'],
     });
     expect(options.banner?.js).toContain('createRequire');
     expect(options).not.toHaveProperty('packager');

@@ -354,11 +354,16 @@ async function loadedHandlerType(
   expect(names.filter((name) => !name.startsWith(`functions/${functionName}/`))).toEqual([]);
   expect(entries.get(`functions/${functionName}/handler.mjs`)).toBeDefined();
   const modules = names.filter((name) => name.endsWith('.mjs'));
-  // Every module a lazy `import()` names is in the package.
+  // Every module a lazy `import()` names is in the package, and nothing else is imported at run time but
+  // Node's own modules (packages left out of the bundle, like bowser, must stay unreachable).
   for (const name of modules) {
     const text = String(entries.get(name));
     for (const [, target] of text.matchAll(/import\("\.\/([^"]+)"\)/g))
       expect(entries.has(`functions/${functionName}/${target}`), `${name} imports ${target}`).toBe(true);
+    const outside = [...text.matchAll(/(?:\bimport\(|\bfrom ?)["']([^"']+)["']/g)]
+      .map(([, specifier]) => specifier ?? '')
+      .filter((specifier) => !specifier.startsWith('./') && !specifier.startsWith('node:'));
+    expect(outside, `${name} imports from outside the package`).toEqual([]);
   }
 
   const directory = mkdtempSync(join(tmpdir(), 'srd-bundle-'));
