@@ -13,8 +13,3 @@ export function onFirstUse<T>(make: () => Promise<T>): () => Promise<T> {
     return made;
   };
 }
-
-/** An S3 client for `region`, loaded and made on first use (see aws/s3-client.ts). */
-export function s3OnFirstUse(region: string): () => Promise<import('@aws-sdk/client-s3').S3Client> {
-  return onFirstUse(async () => (await import('./aws/s3-client.js')).createS3Client(region));
-}
