@@ -226,8 +226,9 @@ function coldStartSection(baseline: Subject, functions: Subject[], runs: number)
       `across bundles) with the environment the stack deploys (parameter defaults, dummy resource names). ` +
       `"Load" is the \`await import()\` of the handler, Node's own start-up excluded: what every cold start ` +
       `pays. A function loads a path's code (an SDK client, the copy code, the notifier) the first time an ` +
-      `invocation needs it; "every path loaded" also imports every such chunk, in the same process: the most a ` +
-      `cold start can pay, including SDK credential providers Lambda never uses. Size: every file the package ` +
+      `invocation needs it; "every path loaded" also imports, in the same process, every chunk the project's ` +
+      `code loads that way: a cold start whose invocation takes every path (the SDK's own lazily loaded ` +
+      `credential providers are left out: Lambda's environment credentials never reach them). Size: every file the package ` +
       `deploys; "at start": the handler and the chunks it imports statically. Baseline: a handler that only ` +
       `imports @aws-sdk/client-s3 and creates a client, bundled the same way. Targets: load ≤ ${maxRatio}× the ` +
       `baseline's, package ≤ 1 MB (1,000,000 bytes).`,

@@ -80,6 +80,8 @@ export interface Bundle {
   bytes: number;
   /** The entry and the chunks it imports statically: what a cold start loads before the handler runs. */
   startBytes: number;
+  /** The source files in those (relative to the root, as esbuild names them). */
+  startInputs: string[];
   /**
    * The chunks the project's own code loads by `import()` on first use (absolute paths), not those the SDK
    * loads itself (credential providers Lambda never needs): loading them all is every path the function has.
@@ -151,10 +153,12 @@ export async function bundleEntry(options: {
     if (atStart.has(output)) startBytes += size;
     else if (entryPoint && projectImports.has(entryPoint)) deferred.push(resolve(options.root, output));
   }
+  const startInputs = [...atStart].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
   return {
     file,
     bytes,
     startBytes,
+    startInputs,
     deferred,
     parts: [...parts].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
   };

@@ -204,6 +204,7 @@ describe('cold-start arithmetic', () => {
       file: 'b',
       bytes: 300_000,
       startBytes: 300_000,
+      startInputs: [],
       deferred: [],
       parts: [
         { name: '@aws-sdk/client-s3', bytes: 200_000 },
@@ -214,6 +215,7 @@ describe('cold-start arithmetic', () => {
       file: 'f',
       bytes: 1_000_000,
       startBytes: 600_000,
+      startInputs: [],
       deferred: ['chunk.mjs'],
       parts: [
         { name: '(project)', bytes: 400_000 },
