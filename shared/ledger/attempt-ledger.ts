@@ -323,8 +323,15 @@ export function createAttemptLedger(
           expiresAt: expiresAt(now),
         }),
       ];
-      // Only a running attempt fails: a late failure report must not undo a copy another worker finished.
-      const condition = `${expression.name('kind')} = ${expression.value(ATTEMPT_KIND)} AND ${expression.name('status')} = ${expression.value('in-progress')}`;
+      // Only a running attempt fails: a late failure report must not undo a copy another worker finished,
+      // nor release a lease another worker took over.
+      const condition = [
+        `${expression.name('kind')} = ${expression.value(ATTEMPT_KIND)}`,
+        `${expression.name('status')} = ${expression.value('in-progress')}`,
+        ...(input.claim === undefined
+          ? []
+          : [`${expression.name('claims')} = ${expression.value(input.claim)}`]),
+      ].join(' AND ');
       const updated = await update(
         key,
         expression,

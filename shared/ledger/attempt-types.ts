@@ -56,11 +56,17 @@ export interface CompleteInput extends AttemptTarget {
 
 export interface FailInput extends AttemptTarget {
   error: unknown;
+  /**
+   * The `claims` count of the caller's own claim. When given, the failure is recorded only while that claim
+   * still holds the attempt: a worker whose lease expired and was taken over cannot release the new holder's
+   * lease (which would let a third worker copy alongside it).
+   */
+  claim?: number;
 }
 
 export type FailResult =
   | { outcome: 'recorded'; attempt: CopyAttempt }
-  /** The attempt had finished or was never claimed: nothing changed. */
+  /** The attempt had finished, was never claimed, or is now another claim's: nothing changed. */
   | { outcome: 'not-in-progress' };
 
 export type LedgerEntry =

@@ -84,18 +84,18 @@ export function createLedgerCopy(deps: LedgerCopyDeps) {
       });
     } catch (error) {
       // Throttled or unreachable while planning: release the claim so the next attempt may copy.
-      await deps.ledger.fail({ ...target, error });
+      await deps.ledger.fail({ ...target, claim: claim.attempt.claims, error });
       throw error;
     }
     if (plan.kind === 'refuse') {
-      await deps.ledger.fail({ ...target, error: plan.reason });
+      await deps.ledger.fail({ ...target, claim: claim.attempt.claims, error: plan.reason });
       return { kind: 'refused', reason: plan.reason, requests: plan.reads };
     }
     let result: Awaited<ReturnType<typeof executeCopyInPlace>>;
     try {
       result = await executeCopyInPlace(deps.s3, plan, pacing);
     } catch (error) {
-      await deps.ledger.fail({ ...target, error });
+      await deps.ledger.fail({ ...target, claim: claim.attempt.claims, error });
       // The object changed under us (a newer version landed): never copy over it.
       if (error instanceof CopyPreconditionError) {
         return { kind: 'refused', reason: 'the object changed; not copied', requests: plan.reads, error };

@@ -309,6 +309,31 @@ describe('failed attempts', () => {
     expect(await ledger.read(target(V1))).toMatchObject({ attempt: { status: 'done' } });
   });
 
+  it("does not release another worker's lease: a failure from a claim that was taken over changes nothing", async () => {
+    const ledger = createAttemptLedger(dynamo.doc, table, { now: clock });
+    const first = await ledger.claim(claimInput(V1));
+    now += LEASE_MS + 1;
+    const second = await ledger.claim(claimInput(V1));
+    if (first.outcome !== 'claimed' || second.outcome !== 'claimed')
+      throw new Error('both claims should win');
+
+    const stale = await ledger.fail({
+      ...target(V1),
+      claim: first.attempt.claims,
+      error: 'paused past its lease',
+    });
+    now += 1;
+    const third = await ledger.claim(claimInput(V1));
+    const own = await ledger.fail({ ...target(V1), claim: second.attempt.claims, error: 'SlowDown' });
+
+    expect(stale).toEqual({ outcome: 'not-in-progress' });
+    expect(third).toMatchObject({ outcome: 'duplicate', attempt: { status: 'in-progress', claims: 2 } });
+    expect(own).toMatchObject({
+      outcome: 'recorded',
+      attempt: { status: 'failed', claims: 2, lastError: 'SlowDown' },
+    });
+  });
+
   it('reports not-in-progress for a version that was never claimed, and writes nothing', async () => {
     const ledger = createAttemptLedger(dynamo.doc, table, { now: clock });
 

@@ -63,6 +63,34 @@ describe('a copy in place under the ledger (the sweep re-drives with it)', () =>
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(1);
   });
 
+  it('does not release the lease of a worker that took the copy over while this one was stalled', async () => {
+    let now = Date.parse('2025-03-01T10:00:00.000Z');
+    const table = await dynamo.createLedgerTable();
+    const ledger = createAttemptLedger(dynamo.doc, table, { now: () => now });
+    const copy = createLedgerCopy({
+      s3: new S3Client({ region: 'us-east-1', maxAttempts: 1 }),
+      ledger,
+      pacer: new RequestPacer({ ratePerSecond: 10_000, attempts: 1 }),
+      aclsEnabled: async () => false,
+    });
+    s3.on(CopyObjectCommand).callsFake(async () => {
+      // This worker stalls past its lease; another takes the attempt over, then this copy fails.
+      now += 16 * 60_000;
+      await ledger.claim({
+        bucket: OBJECT.bucket,
+        key: OBJECT.key,
+        versionId: OBJECT.versionId,
+        reason: 'r',
+      });
+      throw Object.assign(new Error('slow down'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } });
+    });
+
+    await expect(copy(OBJECT)).rejects.toThrow();
+
+    const entry = await ledger.read(OBJECT);
+    expect(entry).toMatchObject({ kind: 'copy-attempt', attempt: { status: 'in-progress', claims: 2 } });
+  });
+
   it('leaves a copy claimed elsewhere and still running for a later attempt, instead of reporting it failed', async () => {
     const { copy, ledger } = await copier();
     await ledger.claim({
