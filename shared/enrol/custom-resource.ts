@@ -62,7 +62,7 @@ export async function handleEnrolmentResource(
 ): Promise<CustomResourceResponse> {
   let response: CustomResourceResponse;
   try {
-    const data = await withDeadline(runRequest(event, deps), deps.remainingTimeMs);
+    const data = await withDeadline((signal) => runRequest(event, deps, signal), deps.remainingTimeMs);
     response = answer(event, 'SUCCESS', data);
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -76,20 +76,21 @@ export async function handleEnrolmentResource(
 async function runRequest(
   event: CloudFormationCustomResourceEvent,
   deps: EnrolmentResourceDeps,
+  signal: AbortSignal,
 ): Promise<Record<string, string>> {
   const properties = readProperties(event.ResourceProperties);
   switch (event.RequestType) {
     case 'Create':
-      return enrolAll(properties, deps);
+      return enrolAll(properties, deps, signal);
     case 'Update': {
       const old = readProperties(event.OldResourceProperties);
-      const data = await enrolAll(properties, deps);
+      const data = await enrolAll(properties, deps, signal);
       const removed = old.buckets.filter((bucket) => !properties.buckets.includes(bucket));
-      await unenrolAll({ ...old, buckets: removed }, deps);
+      await unenrolAll({ ...old, buckets: removed }, deps, signal);
       return data;
     }
     case 'Delete':
-      await unenrolAll(properties, deps);
+      await unenrolAll(properties, deps, signal);
       return { Buckets: '' };
     default: {
       const unknown: never = event;
@@ -101,15 +102,19 @@ async function runRequest(
 async function enrolAll(
   properties: EnrolmentProperties,
   deps: EnrolmentResourceDeps,
+  signal: AbortSignal,
 ): Promise<Record<string, string>> {
   const { queueArn } = properties;
   if (!queueArn) throw new Error('QueueArn is missing from the resource properties');
   const metrics: Record<string, MetricsChange[]> = {};
   for (const bucket of properties.buckets) {
-    const outcome = await enrolBucket(deps.s3, bucket, {
-      queueArn,
-      ...(properties.notificationId ? { id: properties.notificationId } : {}),
-    });
+    signal.throwIfAborted();
+    const outcome = await enrolBucket(
+      deps.s3,
+      bucket,
+      { queueArn, ...(properties.notificationId ? { id: properties.notificationId } : {}) },
+      { signal },
+    );
     if (outcome.kind === 'refused') throw new EnrolRefusedError(bucket, outcome.plan.conflicts);
     deps.log?.info('bucket enrolled', {
       bucket,
@@ -123,7 +128,11 @@ async function enrolAll(
   return { Buckets: properties.buckets.join(','), MetricsEnabledByUs: JSON.stringify(metrics) };
 }
 
-async function unenrolAll(properties: EnrolmentProperties, deps: EnrolmentResourceDeps): Promise<void> {
+async function unenrolAll(
+  properties: EnrolmentProperties,
+  deps: EnrolmentResourceDeps,
+  signal: AbortSignal,
+): Promise<void> {
   if (properties.buckets.length === 0) return;
   const { queueArn } = properties;
   // Enrol refuses to run without a queue, so a resource that never had one enrolled nothing.
@@ -132,11 +141,14 @@ async function unenrolAll(properties: EnrolmentProperties, deps: EnrolmentResour
     return;
   }
   for (const bucket of properties.buckets) {
+    signal.throwIfAborted();
     try {
-      const outcome = await unenrolBucket(deps.s3, bucket, {
-        queueArn,
-        ...(properties.notificationId ? { id: properties.notificationId } : {}),
-      });
+      const outcome = await unenrolBucket(
+        deps.s3,
+        bucket,
+        { queueArn, ...(properties.notificationId ? { id: properties.notificationId } : {}) },
+        { signal },
+      );
       deps.log?.info('bucket unenrolled', { bucket, outcome: outcome.kind, changes: outcome.plan.changes });
     } catch (error) {
       // A bucket deleted before the stack has nothing left to undo.
@@ -190,18 +202,31 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-async function withDeadline<T>(work: Promise<T>, remainingTimeMs?: () => number): Promise<T> {
-  if (!remainingTimeMs) return work;
+/**
+ * Runs the work against the function's remaining time. At the deadline the answer is FAILED and the work's
+ * signal is aborted, so nothing is written after CloudFormation was told it failed (a rollback may already
+ * be undoing it).
+ */
+async function withDeadline<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  remainingTimeMs?: () => number,
+): Promise<T> {
+  const controller = new AbortController();
+  if (!remainingTimeMs) return work(controller.signal);
   const budget = Math.max(0, remainingTimeMs() - ANSWER_RESERVE_MS);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`not finished within ${budget} ms of the function's time`)),
-      budget,
-    );
+    timer = setTimeout(() => {
+      const error = new Error(`not finished within ${budget} ms of the function's time`);
+      controller.abort(error);
+      reject(error);
+    }, budget);
   });
+  const running = work(controller.signal);
+  // Work that goes on after the deadline ends with the abort; that rejection is expected, not unhandled.
+  running.catch(() => {});
   try {
-    return await Promise.race([work, deadline]);
+    return await Promise.race([running, deadline]);
   } finally {
     clearTimeout(timer);
   }

@@ -19,6 +19,8 @@ export interface EnrolOptions {
   dryRun?: boolean;
   /** Waits between read-backs; injectable so tests need not wait. */
   sleep?: (ms: number) => Promise<void>;
+  /** Once aborted, no further write is sent (the caller gave up, e.g. at its deadline). */
+  signal?: AbortSignal;
 }
 
 // S3 may briefly return the old document after a PUT: read back again with backoff, ~30 s in all.
@@ -108,6 +110,7 @@ async function apply(
   if (toWrite.length === 0) return { kind: 'unchanged', ...base };
   if (options.dryRun) return { kind: 'dry-run', ...base };
   for (const document of toWrite) {
+    options.signal?.throwIfAborted();
     if (document === 'replication' && plan.replication) await putReplication(s3, bucket, plan.replication);
     if (document === 'notification') await putNotification(s3, bucket, plan.notification);
   }

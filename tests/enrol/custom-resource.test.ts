@@ -15,7 +15,9 @@ import {
   BUSY_NOTIFICATION,
   client,
   installFakeS3,
+  notificationPuts,
   QUEUE_ARN,
+  replicationPuts,
   SOURCE_BUCKET,
   s3,
   V1_REPLICATION,
@@ -258,6 +260,25 @@ describe('the enrolment custom resource', () => {
 
     expect(response.Status).toBe('FAILED');
     expect(received[0]?.body.Reason).toMatch(/not finished within 50 ms/);
+  });
+
+  it('writes nothing after answering FAILED at the deadline, when S3 answers late', async () => {
+    installFakeS3({ [SOURCE_BUCKET]: { notification: {}, replication: V2_REPLICATION } });
+    // The first read answers after the deadline; without the abort the work would go on to write both documents.
+    s3.on(GetBucketNotificationConfigurationCommand).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return { $metadata: { httpStatusCode: 200 } };
+    });
+
+    const response = await handleEnrolmentResource(
+      request('Create', { Buckets: [SOURCE_BUCKET], QueueArn: QUEUE_ARN }),
+      { ...deps, remainingTimeMs: () => 5_050 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    expect(response.Status).toBe('FAILED');
+    expect(replicationPuts()).toEqual([]);
+    expect(notificationPuts()).toEqual([]);
   });
 
   it('is what the deployed function runs: the handler answers CloudFormation through the same code', async () => {
