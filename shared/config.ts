@@ -125,9 +125,6 @@ export function loadActConfig(env: Env): ActConfig {
 }
 
 export interface SweepConfig extends ActionConfig {
-  accountId: string;
-  redriveBucket: string;
-  batchRoleArn: string;
   /** Up to this many objects an incident is re-driven by copies in place; above, by one Batch Replication job. */
   copyThreshold: number;
   /** SNS gets a still-open digest of an incident at most this often. */
@@ -140,11 +137,29 @@ export function loadSweepConfig(env: Env): SweepConfig {
   // The sweep has no queue of its own to dead-letter to: a failed sweep goes to Lambda's failure destination.
   return {
     ...loadActionConfig(env),
-    accountId: required(env, 'ACCOUNT_ID'),
-    redriveBucket: required(env, 'REDRIVE_BUCKET'),
-    batchRoleArn: required(env, 'BATCH_ROLE_ARN'),
     copyThreshold: nonNegativeInt(env, 'COPY_THRESHOLD', 1000),
     digestIntervalMs: nonNegativeInt(env, 'DIGEST_INTERVAL_SECONDS', 3600) * 1000,
     spotCheck: positiveInt(env, 'SPOT_CHECK', 5),
+  };
+}
+
+/** The Batch Replication job runner: the incident table, and where and how jobs run. */
+export interface BatchJobsConfig {
+  region: string;
+  ledgerTable: string;
+  accountId: string;
+  /** Manifests under `manifests/`, completion reports under `reports/`. */
+  redriveBucket: string;
+  /** The role S3 Batch Operations assumes to replicate. */
+  batchRoleArn: string;
+}
+
+export function loadBatchJobsConfig(env: Env): BatchJobsConfig {
+  return {
+    region: required(env, 'AWS_REGION'),
+    ledgerTable: required(env, 'LEDGER_TABLE'),
+    accountId: required(env, 'ACCOUNT_ID'),
+    redriveBucket: required(env, 'REDRIVE_BUCKET'),
+    batchRoleArn: required(env, 'BATCH_ROLE_ARN'),
   };
 }

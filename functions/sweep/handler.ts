@@ -23,11 +23,6 @@ export const handler = async (): Promise<void> => {
     settings: async () => (await work()).settings(),
     rediagnose: async (failure) => (await work()).rediagnose(failure),
     copyObject: async (object) => (await work()).copyObject(object),
-    batch: {
-      start: async (input) => (await work()).batch.start(input),
-      status: async (jobId) => (await work()).batch.status(jobId),
-      report: async (jobId) => (await work()).batch.report(jobId),
-    },
     replicationStatus: async (object) => (await work()).replicationStatus(object),
     notify: async (notice) => (await work()).notify(notice),
     log: logger,

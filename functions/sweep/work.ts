@@ -1,6 +1,6 @@
 /**
- * What the sweep needs only when an incident is open: the mode, fresh diagnosis, copy in place, Batch
- * Replication, replication status and the notifier. The handler loads this module on first need, so the
+ * What the sweep needs only when an incident is open: the mode, fresh diagnosis, copy in place,
+ * replication status and the notifier. The handler loads this module on first need, so the
  * common sweep (nothing open) loads only DynamoDB.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -12,20 +12,15 @@ import type { SweepConfig } from '../../shared/config.js';
 import { diagnose } from '../../shared/diagnosis/index.js';
 import type { SweepPorts, SweepSettings } from '../../shared/incidents/sweep.js';
 import { createAttemptLedger } from '../../shared/ledger/index.js';
-import { onFirstUse } from '../../shared/on-first-use.js';
 import { createConfiguredNotifier } from '../../shared/pipeline/configured-notifier.js';
 import { sendIncidentNotice } from '../../shared/pipeline/incident-notices.js';
 import { copyOutcomeOf, createLedgerCopy } from '../../shared/pipeline/ledger-copy.js';
 import { replicationStatusOf } from '../../shared/pipeline/replication-status.js';
-import type { BatchReplication } from '../../shared/redrive/index.js';
 import { readBucketAclsEnabled } from '../../shared/remediation/copy-in-place.js';
 import { createModeSource } from '../../shared/remediation/mode.js';
 import { RequestPacer } from '../../shared/remediation/pacing.js';
 
-export type SweepWork = Pick<
-  SweepPorts,
-  'rediagnose' | 'copyObject' | 'batch' | 'replicationStatus' | 'notify'
-> & {
+export type SweepWork = Pick<SweepPorts, 'rediagnose' | 'copyObject' | 'replicationStatus' | 'notify'> & {
   /** The settings for this sweep; the mode read now (cached briefly), the rest from the configuration. */
   settings(): Promise<SweepSettings>;
 };
@@ -59,12 +54,6 @@ export function createSweepWork(
     pacer,
     aclsEnabled: (bucket) => readBucketAclsEnabled(s3, bucket, { pacer }),
   });
-  const batchJobs = onFirstUse(async () => (await import('./batch.js')).createSweepBatch(config, s3));
-  const batch: BatchReplication = {
-    start: async (input) => (await batchJobs()).start(input),
-    status: async (jobId) => (await batchJobs()).status(jobId),
-    report: async (jobId) => (await batchJobs()).report(jobId),
-  };
   let mode = config.fallbackMode;
 
   return {
@@ -83,7 +72,6 @@ export function createSweepWork(
     rediagnose: (failure) => diagnose(failure, freshReads),
     copyObject: async (object) =>
       copyOutcomeOf(await copy({ ...object, reason: object.failureReason ?? 'incident re-drive' })),
-    batch,
     replicationStatus: (object) => replicationStatusOf(s3, object),
     async notify(notice) {
       const outcome = await sendIncidentNotice(notifier, notice, mode);

@@ -70,6 +70,7 @@ function readRedrive(raw: Raw): RedriveInfo | undefined {
     ...present('failed', optionalCount(nested, 'failed')),
     ...present('approvedBy', optionalText(nested, 'approvedBy')),
     ...present('note', optionalText(nested, 'note')),
+    ...present('jobFailure', optionalText(nested, 'jobFailure')),
   };
 }
 

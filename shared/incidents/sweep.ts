@@ -1,7 +1,7 @@
 /**
  * The scheduled sweep over open incidents: verify the cause with fresh reads, re-drive the recorded failed
- * objects once it is gone (copy in place for a few, one S3 Batch Replication job for many), follow the job,
- * spot-check replication and resolve. Everything it knows comes from the ledger, so a re-drive is
+ * objects once it is gone (copy in place for a few; many go to one S3 Batch Replication job, which
+ * batch-jobs.ts runs in a function of its own), spot-check replication and resolve. Everything it knows comes from the ledger, so a re-drive is
  * O(failures) and never a bucket scan; every state change is conditional, so overlapping sweeps act once.
  */
 import type { Diagnosis } from '../diagnosis/types.js';
@@ -12,8 +12,9 @@ import {
   type ReplicationFailure,
 } from '../events/types.js';
 import type { BatchLog } from '../pipeline/diagnose-queue-batch.js';
-import type { BatchReplication, JobReportRow } from '../redrive/index.js';
+import { BATCH_FIXED_REQUESTS } from './batch-jobs.js';
 import type { IncidentMetrics } from './metrics.js';
+import { collect, identity, MarkBuffer, type ObjectIdentity, plural } from './object-marks.js';
 import type {
   Incident,
   IncidentNotice,
@@ -54,8 +55,6 @@ export interface SweepPorts {
   rediagnose(failure: ReplicationFailure): Promise<Diagnosis>;
   /** Ledger-claimed, planned and executed copy in place of one object; `requests` when known (default 2). */
   copyObject(object: IncidentObject): Promise<CopyOutcome>;
-  /** `createBatchReplication(...)` from shared/redrive. */
-  batch: BatchReplication;
   /**
    * HeadObject `ReplicationStatus`; undefined when S3 sends none. Objects copied in place are passed without
    * `versionId`: their original version stays FAILED forever, the copy is the current version.
@@ -78,12 +77,12 @@ export interface SweepReport {
   /** Incidents whose cause is still there (or changed into another one). */
   stillBroken: number;
   awaitingApproval: number;
-  /** Objects re-driven in this sweep: copied in place or handed to a Batch Replication job. */
+  /** Objects re-driven in this sweep: copied in place or handed over for a Batch Replication job. */
   redriven: number;
   resolved: number;
   /** Incidents whose circuit breaker is open (tripped now or earlier). */
   tripped: number;
-  /** S3 and S3 Control requests made by re-drives and spot checks (not the diagnosis reads, not DynamoDB). */
+  /** S3 requests made by copies and spot checks (not the diagnosis reads, not DynamoDB). */
   requests: number;
   /** Incidents whose sweep failed (throttling, an unreachable service); the next sweep tries again. */
   errors: number;
@@ -100,9 +99,6 @@ type Outcome =
 
 // Requests per object: a HeadObject to plan and a CopyObject (larger objects need more; this is an estimate).
 const COPY_REQUESTS_PER_OBJECT = 2;
-// A Batch Replication job: the manifest PutObject and CreateJob, then one task per object.
-const BATCH_FIXED_REQUESTS = 2;
-const MARK_CHUNK = 100;
 const COMPLETED = new Set(['COMPLETED', 'COMPLETE']);
 
 /** How the sweep would re-drive this many objects, and roughly how many requests it costs. */
@@ -205,6 +201,9 @@ class IncidentSweeper {
             `${plural(incident.refailedSinceRedrive, 'failure')} of the same cause arrived after the re-drive started`,
           );
         }
+        // The Batch Replication job runner records a job outcome that stops the re-drive; the sweep tells.
+        if (redrive.jobFailure !== undefined && redrive.state !== 'done')
+          return this.trip(incident, redrive, redrive.jobFailure);
         if (redrive.state === 'running') return this.followRunning(incident, redrive);
         if (redrive.state === 'verifying') return this.verify(incident, redrive);
         // A finished re-drive on an open incident with no new failure: whatever objects are left need a plan.
@@ -264,7 +263,7 @@ class IncidentSweeper {
     };
     if (!(await this.store.setRedrive(id, started, { expectState }))) return 'conflict';
     const current: Incident = { ...incident, redrive: started, refailedSinceRedrive: 0 };
-    return plan.method === 'copy' ? this.copyAll(current, started, true) : this.startBatch(current, started);
+    return plan.method === 'copy' ? this.copyAll(current, started, true) : this.handOver(current, started);
   }
 
   /** Copies every object still marked failed; a resumed run repeats nothing, as each copy is claimed in the ledger. */
@@ -310,93 +309,23 @@ class IncidentSweeper {
     return 'verifying';
   }
 
-  private async startBatch(incident: Incident, redrive: RedriveInfo): Promise<Outcome> {
-    const id = incident.incidentId;
-    const rows = (await collect(this.store.listObjects(id, { states: ['failed'] }))).map(identity);
-    // From the persisted start time: a sweep that stopped before saving the job id starts the same job
-    // again (same manifest, same CreateJob token) rather than a second one.
-    const attempt = Math.max(1, Math.floor(Date.parse(redrive.startedAt ?? '') / 1000) || 1);
-    const job = await this.ports.batch.start({ incidentId: id, attempt, rows });
-    this.report.requests += job.requests;
-    this.report.redriven += rows.length;
-    this.ports.metrics?.objectsRedriven(rows.length);
-    const running: RedriveInfo = {
-      ...redrive,
-      objects: rows.length,
-      estimatedRequests: rows.length + BATCH_FIXED_REQUESTS,
-      jobId: job.jobId,
-    };
-    if (!(await this.store.setRedrive(id, running, { expectState: 'running' }))) return 'conflict';
+  /** Many objects: the Batch Replication job runner starts the job on its next run (within minutes). */
+  private async handOver(incident: Incident, redrive: RedriveInfo): Promise<Outcome> {
+    this.report.redriven += redrive.objects;
+    this.ports.metrics?.objectsRedriven(redrive.objects);
     await this.tell({
       kind: 'redrive-started',
-      incident: { ...incident, redrive: running },
-      details: `S3 Batch Replication job ${job.jobId} re-drives ${plural(rows.length, 'object')}`,
-      numbers: { objects: rows.length },
+      incident,
+      details: `${plural(redrive.objects, 'object')} handed over for one S3 Batch Replication job, which starts within minutes (its id appears in "incidents show ${incident.incidentId}")`,
+      numbers: { objects: redrive.objects },
     });
     return 'redrive-running';
   }
 
+  /** A copy run that stopped midway goes on; a Batch Replication job is the job runner's to follow. */
   private async followRunning(incident: Incident, redrive: RedriveInfo): Promise<Outcome> {
     if (redrive.method === 'copy') return this.copyAll(incident, redrive, false);
-    if (!redrive.jobId) return this.startBatch(incident, redrive);
-    const status = await this.ports.batch.status(redrive.jobId);
-    this.report.requests += 1;
-    switch (status.state) {
-      case 'running':
-        return 'redrive-running';
-      case 'failed':
-      case 'cancelled': {
-        const what = status.state === 'failed' ? 'failed' : 'was cancelled';
-        return this.trip(
-          incident,
-          redrive,
-          `S3 Batch Replication job ${redrive.jobId} ${what}${status.reason ? ` (${status.reason})` : ''}`,
-        );
-      }
-      case 'complete':
-        return this.readReport(incident, redrive, redrive.jobId);
-      default: {
-        const unknown: never = status.state;
-        throw new Error(`unknown job state ${String(unknown)}`);
-      }
-    }
-  }
-
-  /** Reads the job's completion report into the objects: failed tasks stay open with their new reason. */
-  private async readReport(incident: Incident, redrive: RedriveInfo, jobId: string): Promise<Outcome> {
-    const id = incident.incidentId;
-    const rows = await this.ports.batch.report(jobId);
-    this.report.requests += 1;
-    const marks = new MarkBuffer(this.store, id);
-    const sameCause = new Set<string>();
-    let sameCauseRows = 0;
-    let succeeded = 0;
-    let failed = 0;
-    for (const row of rows) {
-      if (row.taskStatus === 'succeeded') {
-        succeeded += 1;
-        await marks.add({ ...identity(row), state: 'redriven' });
-        continue;
-      }
-      failed += 1;
-      if (row.errorCode && incident.failureReasons.includes(row.errorCode)) {
-        sameCause.add(row.errorCode);
-        sameCauseRows += 1;
-      }
-      await marks.add({ ...identity(row), state: 'failed-again', lastError: describeRow(row) });
-    }
-    await marks.flush();
-    this.ports.metrics?.refailed(failed);
-    const verifying: RedriveInfo = { ...redrive, state: 'verifying', succeeded, failed };
-    if (!(await this.store.setRedrive(id, verifying, { expectState: 'running' }))) return 'conflict';
-    const current: Incident = { ...incident, redrive: verifying };
-    if (sameCauseRows > 0)
-      return this.trip(
-        current,
-        verifying,
-        `${plural(sameCauseRows, 'object')} failed again in job ${jobId} with the incident's own failure reason (${[...sameCause].join(', ')})`,
-      );
-    return this.verify(current, verifying);
+    return 'redrive-running';
   }
 
   /** Spot-checks re-driven objects with HeadObject; resolves once every sample is replicated. */
@@ -634,60 +563,9 @@ export function describePlan(redrive: Pick<RedriveInfo, 'method' | 'objects' | '
   return `re-drive ${plural(redrive.objects, 'object')} by ${how} (about ${plural(redrive.estimatedRequests, 'request')})`;
 }
 
-function describeRow(row: JobReportRow): string {
-  const parts = [
-    row.errorCode,
-    row.httpStatus === undefined ? undefined : `HTTP ${row.httpStatus}`,
-    row.resultMessage,
-  ];
-  const text = parts.filter((part) => part !== undefined && part !== '').join(': ');
-  return text || 'the Batch Replication task failed';
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-type ObjectIdentity = { bucket: string; key: string; versionId?: string };
-
-function identity(object: ObjectIdentity): ObjectIdentity {
-  return {
-    bucket: object.bucket,
-    key: object.key,
-    ...(object.versionId === undefined ? {} : { versionId: object.versionId }),
-  };
-}
-
 function withoutVersion(object: IncidentObject): IncidentObject {
   const { versionId: _versionId, ...rest } = object;
   return rest;
-}
-
-type Mark = ObjectIdentity & { state: ObjectState; lastError?: string };
-
-/** Writes object states in chunks, so a report of 100,000 rows is not one giant call. */
-class MarkBuffer {
-  private readonly buffer: Mark[] = [];
-  constructor(
-    private readonly store: IncidentStore,
-    private readonly incidentId: string,
-  ) {}
-
-  async add(mark: Mark): Promise<void> {
-    this.buffer.push(mark);
-    if (this.buffer.length >= MARK_CHUNK) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.buffer.length === 0) return;
-    await this.store.markObjects(this.incidentId, this.buffer.splice(0));
-  }
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
 }
 
 async function take<T>(items: AsyncIterable<T>, limit: number): Promise<T[]> {

@@ -19,6 +19,11 @@ export interface RedriveInfo {
   failed?: number;
   approvedBy?: string;
   note?: string;
+  /**
+   * Set by the Batch Replication job runner when the job's outcome stops the re-drive (the job failed or was
+   * cancelled, or tasks failed again with the incident's own reason); the sweep then trips the breaker.
+   */
+  jobFailure?: string;
 }
 
 export interface Incident {

@@ -92,9 +92,16 @@ describe('reading serverless.yml', () => {
     const definition = readServiceDefinition(ROOT);
 
     expect(definition.functions.map(({ name, entry, exportName }) => ({ name, entry, exportName }))).toEqual(
-      ['diagnose', 'act', 'sweep', 'enrol', 'audit'].map((name) => ({
+      [
+        ['diagnose', 'diagnose'],
+        ['act', 'act'],
+        ['sweep', 'sweep'],
+        ['batchJobs', 'batch-jobs'],
+        ['enrol', 'enrol'],
+        ['audit', 'audit'],
+      ].map(([name, folder]) => ({
         name,
-        entry: `functions/${name}/handler.ts`,
+        entry: `functions/${folder}/handler.ts`,
         exportName: 'handler',
       })),
     );

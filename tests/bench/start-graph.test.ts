@@ -61,13 +61,14 @@ describe('what a cold start of each function loads', () => {
     expect(act.startInputs).not.toContain('shared/remediation/multipart-copy.ts');
   });
 
-  it('sweep: only the incident table until an incident is open; S3 Control only for Batch Replication', () => {
+  it('sweep: only the incident table until an incident is open; no S3 Control at all (batchJobs runs the jobs)', () => {
     const sweep = bundle('sweep');
     expect(clientsAtStart(sweep)).toEqual(['client-dynamodb']);
     expect(sweep.startInputs).not.toContain('shared/diagnosis/diagnose.ts');
     expect(projectAtStart(sweep, 'shared/diagnosis/checks/')).toEqual([]);
     expect(projectAtStart(sweep, 'shared/policy/')).toEqual([]);
     expect(projectAtStart(sweep, 'shared/redrive/')).toEqual([]);
+    expect(sweep.parts.map((part) => part.name)).not.toContain('@aws-sdk/client-s3-control');
     expect(projectAtStart(sweep, 'shared/remediation/')).toEqual([]);
   });
 
@@ -75,12 +76,19 @@ describe('what a cold start of each function loads', () => {
     expect(clientsAtStart(bundle('audit'))).toEqual(['client-dynamodb', 'client-s3']);
   });
 
+  it('batchJobs: only the incident table until an incident has been handed over; then S3 and S3 Control', () => {
+    const jobs = bundle('batchJobs');
+    expect(clientsAtStart(jobs)).toEqual(['client-dynamodb']);
+    expect(jobs.parts.map((part) => part.name)).toContain('@aws-sdk/client-s3-control');
+    expect(projectAtStart(jobs, 'shared/redrive/')).toEqual([]);
+  });
+
   it('enrol: S3 only', () => {
     expect(clientsAtStart(bundle('enrol'))).toEqual(['client-s3']);
   });
 
   it('defers something in every function but enrol, and keeps each under the size target in what it loads', () => {
-    for (const name of ['diagnose', 'act', 'sweep', 'audit']) {
+    for (const name of ['diagnose', 'act', 'sweep', 'batchJobs', 'audit']) {
       expect(bundle(name).deferred.length, name).toBeGreaterThan(0);
       expect(bundle(name).startBytes, name).toBeLessThan(bundle(name).bytes);
     }

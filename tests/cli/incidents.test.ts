@@ -140,6 +140,35 @@ describe('incidents show', () => {
     expect(text).toContain('Re-drive: none yet');
   });
 
+  it('shows a handed-over Batch Replication re-drive before its job starts, and why its job stopped it', async () => {
+    await store.recordFailures(storm, failures(3));
+    const handedOver = {
+      method: 'batch' as const,
+      state: 'running' as const,
+      objects: 3,
+      estimatedRequests: 5,
+      startedAt: '2026-01-01T11:00:00.000Z',
+    };
+    await store.setRedrive(ID, handedOver);
+    const before = capture();
+    await runIncidents(['show', ID], before.io, { store });
+    await store.setRedrive(
+      ID,
+      {
+        ...handedOver,
+        jobId: 'job-7',
+        jobFailure: 'S3 Batch Replication job job-7 failed (ManifestNotFound)',
+      },
+      { expectState: 'running' },
+    );
+    const after = capture();
+    await runIncidents(['show', ID], after.io, { store });
+
+    expect(before.out()).toContain('job not started yet (batchJobs starts it within minutes)');
+    expect(after.out()).toContain('job job-7');
+    expect(after.out()).toContain('S3 Batch Replication job job-7 failed (ManifestNotFound)');
+  });
+
   it('shows what could not be told for an inconclusive incident', async () => {
     const diagnosis = inconclusive('data/obj-0.csv');
     await store.recordFailures(diagnosis, failures(1));

@@ -15,6 +15,7 @@ import { createSqsDeadLetterSink } from '../../shared/aws/dead-letter.js';
 import { createBusPublisher } from '../../shared/aws/event-bus.js';
 import { parseSnapshot, snapshotReads } from '../../shared/aws/index.js';
 import { createSdkError } from '../../shared/aws/sdk-error.js';
+import { runBatchJobs } from '../../shared/incidents/batch-jobs.js';
 import { runSweep } from '../../shared/incidents/sweep.js';
 import { diagnoseQueueBatch, type QueueMessage } from '../../shared/pipeline/diagnose-queue-batch.js';
 import { createBatchReplication } from '../../shared/redrive/index.js';
@@ -132,7 +133,7 @@ describe('faults on the bus and the dead-letter queue of the diagnose side', () 
   );
 });
 
-describe('faults on the S3 Batch Replication calls of the sweep', () => {
+describe('faults on the S3 Batch Replication calls of the job runner', () => {
   const manifests = new Map<string, string>();
   const jobs = new Map<string, string>();
 
@@ -164,7 +165,7 @@ describe('faults on the S3 Batch Replication calls of the sweep', () => {
 
   function harness() {
     const h = createHarness({ mode: 'auto', copyThreshold: 2, spotCheck: 2 });
-    h.ports.batch = createBatchReplication({
+    h.jobPorts.batch = createBatchReplication({
       s3: faultyClient(new S3Client({ region: 'us-east-1' }), faultOn('S3')),
       s3control: faultyClient(new S3ControlClient({ region: 'us-east-1' }), faultOn('S3Control')),
       config: {
@@ -188,20 +189,22 @@ describe('faults on the S3 Batch Replication calls of the sweep', () => {
   const cases = CALLS.flatMap((call) => FAULT_KINDS.map((kind) => ({ ...call, kind })));
 
   it.each(cases)(
-    '$service $command $kind while starting a job: reported, and the next sweep starts exactly one job',
+    '$service $command $kind while starting a job: reported, and the next run starts exactly one job',
     async ({ service, command, kind }) => {
       const { h, incident } = harness();
+      const handedOver = await runSweep(h.ports);
       fault = { service, command, kind };
       tally.inputs += 4;
 
-      const failed = await runSweep(h.ports);
+      const failed = await runBatchJobs(h.jobPorts);
       const jobAfterFailure = h.store.incidents.get(incident.incidentId)?.redrive?.jobId;
       fault = undefined;
-      const next = await runSweep(h.ports);
+      const next = await runBatchJobs(h.jobPorts);
 
-      expect(failed).toMatchObject({ errors: 1, redriven: 0 });
+      expect(handedOver).toMatchObject({ errors: 0, redriven: 4 });
+      expect(failed).toMatchObject({ errors: 1, started: 0 });
       expect(jobAfterFailure).toBeUndefined();
-      expect(next).toMatchObject({ errors: 0, redriven: 4 });
+      expect(next).toMatchObject({ errors: 0, started: 1 });
       expect(h.store.incidents.get(incident.incidentId)?.redrive).toMatchObject({
         state: 'running',
         jobId: 'job-1',
@@ -219,11 +222,12 @@ describe('faults on the S3 Batch Replication calls of the sweep', () => {
     });
     tally.inputs += 4;
 
-    const failed = await runSweep(h.ports);
+    await runSweep(h.ports);
+    const failed = await runBatchJobs(h.jobPorts);
     s3control.on(CreateJobCommand).callsFake(async (input: { ClientRequestToken?: string }) => ({
       JobId: jobs.get(input.ClientRequestToken ?? '') ?? 'job-unexpected',
     }));
-    await runSweep(h.ports);
+    await runBatchJobs(h.jobPorts);
 
     expect(failed.errors).toBe(1);
     expect(h.store.incidents.get(incident.incidentId)?.redrive?.jobId).toBe('job-1');
@@ -231,24 +235,27 @@ describe('faults on the S3 Batch Replication calls of the sweep', () => {
   });
 
   it.each(FAULT_KINDS)(
-    'DescribeJob %s while following a job: reported, the incident keeps its job, the next sweep follows it',
+    'DescribeJob %s while following a job: reported, the incident keeps its job, the next run follows it',
     async (kind) => {
       const { h, incident } = harness();
       await runSweep(h.ports);
+      await runBatchJobs(h.jobPorts);
       fault = { service: 'S3Control', command: 'DescribeJob', kind };
       tally.inputs += 4;
 
-      const failed = await runSweep(h.ports);
+      const failed = await runBatchJobs(h.jobPorts);
+      const sweptMeanwhile = await runSweep(h.ports);
       fault = undefined;
-      const next = await runSweep(h.ports);
+      const next = await runBatchJobs(h.jobPorts);
 
       expect(failed.errors).toBe(1);
-      expect(next.errors).toBe(0);
+      expect(sweptMeanwhile.errors).toBe(0);
+      expect(next).toMatchObject({ errors: 0, running: 1 });
       expect(h.store.incidents.get(incident.incidentId)?.redrive).toMatchObject({
         state: 'running',
         jobId: 'job-1',
       });
-      expect(h.logs.filter((l) => l.message === 'incident sweep failed')).toHaveLength(1);
+      expect(h.logs.filter((l) => l.message === 'batch job step failed')).toHaveLength(1);
     },
   );
 });

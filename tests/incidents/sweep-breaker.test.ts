@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runBatchJobs } from '../../shared/incidents/batch-jobs.js';
 import { runSweep } from '../../shared/incidents/sweep.js';
 import { noCauseFound, rootCause } from '../notify/diagnoses.js';
 import { OBJECT_KEY } from '../support/seed-setup.js';
@@ -91,6 +92,7 @@ describe('the circuit breaker', () => {
     const incident = h.store.seed(rootCause(), 2);
     h.diagnosis = () => noCauseFound();
     await runSweep(h.ports);
+    await runBatchJobs(h.jobPorts);
     h.batch.progress = { state: 'complete' };
     h.batch.rows = [
       { bucket: 'my-source-bucket-use1', key: OBJECT_KEY, versionId: 'x', taskStatus: 'succeeded' },
@@ -103,8 +105,10 @@ describe('the circuit breaker', () => {
       },
     ];
 
+    const finished = await runBatchJobs(h.jobPorts);
     const report = await runSweep(h.ports);
 
+    expect(finished.finished).toBe(1);
     expect(report.tripped).toBe(1);
     expect(h.heads).toEqual([]);
     expect(h.store.incidents.get(incident.incidentId)?.redrive?.note).toContain(
@@ -131,10 +135,16 @@ describe('the circuit breaker', () => {
     const incident = h.store.seed(rootCause(), 2);
     h.diagnosis = () => noCauseFound();
     await runSweep(h.ports);
+    await runBatchJobs(h.jobPorts);
     h.batch.progress = { state: 'failed', reason: 'ManifestNotFound: the manifest could not be read' };
 
+    const stopped = await runBatchJobs(h.jobPorts);
     const report = await runSweep(h.ports);
+    const again = await runBatchJobs(h.jobPorts);
 
+    expect(stopped.stopped).toBe(1);
+    // Tripped now: the job runner leaves the incident alone.
+    expect(again.incidents).toBe(0);
     expect(report.tripped).toBe(1);
     expect(h.store.incidents.get(incident.incidentId)?.redrive?.note).toContain(
       'S3 Batch Replication job job-1 failed (ManifestNotFound: the manifest could not be read)',

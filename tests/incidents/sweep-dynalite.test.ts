@@ -1,8 +1,10 @@
 /**
  * The sweep against the real incident store on dynalite: concurrent batches recording one storm,
- * overlapping sweeps, and a Batch Replication re-drive from the ledger through to resolution.
+ * overlapping sweeps, and a Batch Replication re-drive from the ledger (handed to the job runner) through to
+ * resolution.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runBatchJobs } from '../../shared/incidents/batch-jobs.js';
 import { createIncidentStore, type IncidentStore, incidentIdOf } from '../../shared/incidents/index.js';
 import { runSweep } from '../../shared/incidents/sweep.js';
 import type { FailureRecord } from '../../shared/incidents/types.js';
@@ -28,6 +30,7 @@ beforeEach(async () => {
   h = createHarness({ mode: 'auto', copyThreshold: 50, spotCheck: 5 });
   store = createIncidentStore(dynamo.doc, table, { now: () => h.clock.now });
   h.ports.store = store;
+  h.jobPorts.store = store;
 });
 
 const failures = (from: number, to: number, eventTime = '2026-01-01T10:00:00.000Z'): FailureRecord[] =>
@@ -48,13 +51,17 @@ describe('the sweep on the real incident store', () => {
     const id = incidentIdOf(diagnosis);
     h.diagnosis = () => noCauseFound('logs/part-00000.json.gz', 'v0');
 
-    // Act: start, then complete
+    // Act: the sweep hands over, the job runner starts the job; then the job completes
     const started = await runSweep(h.ports);
+    const jobStarted = await runBatchJobs(h.jobPorts);
     h.batch.progress = { state: 'complete' };
+    const jobFinished = await runBatchJobs(h.jobPorts);
     const completed = await runSweep(h.ports);
 
     // Assess
     expect(started).toMatchObject({ incidents: 1, redriven: 600 });
+    expect(jobStarted).toMatchObject({ started: 1, errors: 0 });
+    expect(jobFinished).toMatchObject({ finished: 1, errors: 0 });
     expect(h.batch.starts).toHaveLength(1);
     const rows = h.batch.starts[0]?.rows ?? [];
     expect(rows).toHaveLength(600);

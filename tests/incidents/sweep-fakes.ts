@@ -4,6 +4,7 @@
  */
 import type { Diagnosis } from '../../shared/diagnosis/types.js';
 import type { ReplicationFailure } from '../../shared/events/types.js';
+import type { BatchJobPorts } from '../../shared/incidents/batch-jobs.js';
 import { incidentIdOf } from '../../shared/incidents/incident-id.js';
 import type { IncidentMetrics } from '../../shared/incidents/metrics.js';
 import type { CopyOutcome, SweepPorts, SweepSettings } from '../../shared/incidents/sweep.js';
@@ -225,6 +226,8 @@ export class FakeBatch implements BatchReplication {
 
 export interface Harness {
   ports: SweepPorts;
+  /** The Batch Replication job runner's ports, on the same store and fake jobs. */
+  jobPorts: BatchJobPorts;
   store: FakeIncidentStore;
   batch: FakeBatch;
   notices: IncidentNotice[];
@@ -281,6 +284,7 @@ export function createHarness(settings: Partial<SweepSettings> = {}): Harness {
     copy: () => ({ ok: true, newVersionId: 'copied' }),
     status: () => 'COMPLETED',
     ports: undefined as unknown as SweepPorts,
+    jobPorts: undefined as unknown as BatchJobPorts,
   };
   h.ports = {
     store,
@@ -293,7 +297,6 @@ export function createHarness(settings: Partial<SweepSettings> = {}): Harness {
       h.copies.push(object);
       return h.copy(object);
     },
-    batch: h.batch,
     replicationStatus: async (object) => {
       h.heads.push(object);
       return h.status(object);
@@ -310,5 +313,6 @@ export function createHarness(settings: Partial<SweepSettings> = {}): Harness {
     now: () => clock.now,
     region: 'us-east-1',
   };
+  h.jobPorts = { store, batch: h.batch, log: h.ports.log, metrics: incidentMetrics };
   return h;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runBatchJobs } from '../../shared/incidents/batch-jobs.js';
 import { runSweep } from '../../shared/incidents/sweep.js';
-import { noCauseFound, rootCause } from '../notify/diagnoses.js';
+import { noCauseFound, rolePolicyCause, rootCause } from '../notify/diagnoses.js';
 import { OBJECT_KEY, OBJECT_VERSION_ID } from '../support/seed-setup.js';
 import { createHarness } from './sweep-fakes.js';
 
@@ -123,18 +124,24 @@ describe('re-driving by copy in place', () => {
   });
 });
 
-describe('re-driving by S3 Batch Replication', () => {
+describe('re-driving by S3 Batch Replication (the sweep hands over, the job runner runs the job)', () => {
   it('starts one job over the ledger objects, follows it, reads the report into the objects and resolves', async () => {
     // Prepare
     const h = createHarness({ mode: 'auto', copyThreshold: 2, spotCheck: 2 });
     const incident = h.store.seed(rootCause(), 4);
     h.diagnosis = () => noCauseFound();
 
-    // Act 1: the job starts
-    const started = await runSweep(h.ports);
+    // Act 1: the sweep finds the cause gone and hands the objects over; the job runner starts the job
+    const handedOver = await runSweep(h.ports);
+    const afterHandOver = structuredClone(h.store.incidents.get(incident.incidentId)?.redrive);
+    const started = await runBatchJobs(h.jobPorts);
 
     // Assess 1
-    expect(started).toMatchObject({ redriven: 4, requests: 2 });
+    expect(handedOver).toMatchObject({ redriven: 4, requests: 0 });
+    expect(afterHandOver).toMatchObject({ method: 'batch', state: 'running', objects: 4 });
+    expect(afterHandOver?.jobId).toBeUndefined();
+    expect(h.notices.map((n) => n.kind)).toEqual(['redrive-started']);
+    expect(started).toMatchObject({ incidents: 1, started: 1, requests: 2, errors: 0 });
     expect(h.batch.starts).toHaveLength(1);
     expect(h.batch.starts[0]?.incidentId).toBe(incident.incidentId);
     expect(h.batch.starts[0]?.rows).toEqual([
@@ -149,12 +156,14 @@ describe('re-driving by S3 Batch Replication', () => {
       jobId: 'job-1',
       objects: 4,
     });
-    expect(h.notices.map((n) => n.kind)).toEqual(['redrive-started']);
 
-    // Act 2: still running
-    const polling = await runSweep(h.ports);
-    expect(polling.resolved).toBe(0);
+    // Act 2: still running; the sweep waits and diagnoses nothing more
+    const polling = await runBatchJobs(h.jobPorts);
+    const waiting = await runSweep(h.ports);
+    expect(polling).toMatchObject({ running: 1, started: 0, finished: 0 });
+    expect(waiting.resolved).toBe(0);
     expect(h.diagnosed).toHaveLength(1);
+    expect(h.batch.starts).toHaveLength(1);
 
     // Act 3: complete, one task failed for another reason
     h.batch.progress = { state: 'complete', total: 4, succeeded: 3, failed: 1 };
@@ -177,9 +186,11 @@ describe('re-driving by S3 Batch Replication', () => {
         resultMessage: 'destination version was deleted',
       },
     ];
+    const finished = await runBatchJobs(h.jobPorts);
     const completed = await runSweep(h.ports);
 
     // Assess 3: the report went into the ledger, the spot check passed with the exact versions, resolved
+    expect(finished).toMatchObject({ finished: 1, requests: 2 });
     const objects = h.store.objectsOf(incident.incidentId);
     expect(objects.find((o) => o.key === 'k3')).toMatchObject({
       state: 'failed-again',
@@ -198,7 +209,7 @@ describe('re-driving by S3 Batch Replication', () => {
     });
   });
 
-  it('starts the same job again when a sweep stopped before saving its id', async () => {
+  it('starts the same job again when a run stopped before saving its id', async () => {
     const h = createHarness({ mode: 'auto', copyThreshold: 1 });
     const incident = h.store.seed(rootCause(), 3);
     const startedAt = '2026-01-01T11:55:00.000Z';
@@ -211,10 +222,56 @@ describe('re-driving by S3 Batch Replication', () => {
     });
 
     await runSweep(h.ports);
+    await runBatchJobs(h.jobPorts);
 
     expect(h.batch.starts[0]?.attempt).toBe(Date.parse(startedAt) / 1000);
     expect(h.store.incidents.get(incident.incidentId)?.redrive?.jobId).toBe('job-1');
     expect(h.diagnosed).toEqual([]);
+  });
+
+  it('leaves an incident with failures since its re-drive started to the sweep: no job is started', async () => {
+    const h = createHarness({ mode: 'auto', copyThreshold: 1 });
+    const incident = h.store.seed(rootCause(), 3);
+    await h.store.setRedrive(incident.incidentId, {
+      method: 'batch',
+      state: 'running',
+      objects: 3,
+      estimatedRequests: 5,
+      startedAt: '2026-01-01T11:55:00.000Z',
+    });
+    const stored = h.store.incidents.get(incident.incidentId);
+    if (stored) stored.refailedSinceRedrive = 2;
+
+    const report = await runBatchJobs(h.jobPorts);
+
+    expect(report).toMatchObject({ incidents: 0, started: 0 });
+    expect(h.batch.starts).toEqual([]);
+  });
+
+  it('counts a job step that fails (throttling) as an error for that incident and goes on with the others', async () => {
+    const h = createHarness({ mode: 'auto', copyThreshold: 1 });
+    const first = h.store.seed(rootCause(), 2);
+    const second = h.store.seed(rootCause('other/key.bin', 'v9', rolePolicyCause(['s3:ReplicateTags'])), 2);
+    for (const incident of [first, second])
+      await h.store.setRedrive(incident.incidentId, {
+        method: 'batch',
+        state: 'running',
+        objects: 2,
+        estimatedRequests: 4,
+        startedAt: '2026-01-01T11:55:00.000Z',
+      });
+    let calls = 0;
+    const start = h.batch.start.bind(h.batch);
+    h.batch.start = async (input) => {
+      calls += 1;
+      if (calls === 1) throw Object.assign(new Error('slow down'), { name: 'SlowDown' });
+      return start(input);
+    };
+
+    const report = await runBatchJobs(h.jobPorts);
+
+    expect(report).toMatchObject({ incidents: 2, started: 1, errors: 1 });
+    expect(h.logs.some((log) => log.message === 'batch job step failed')).toBe(true);
   });
 
   it('writes the report into the ledger in bounded chunks', async () => {
@@ -222,9 +279,10 @@ describe('re-driving by S3 Batch Replication', () => {
     h.store.seed(rootCause(), 250);
     h.diagnosis = () => noCauseFound();
     await runSweep(h.ports);
+    await runBatchJobs(h.jobPorts);
     h.batch.progress = { state: 'complete' };
 
-    await runSweep(h.ports);
+    await runBatchJobs(h.jobPorts);
 
     expect(h.store.markCalls.slice(0, 3)).toEqual([100, 100, 50]);
   });

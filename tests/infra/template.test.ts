@@ -759,7 +759,7 @@ describe('ReplicationEventsRule', () => {
     expect(matchesEventPattern(rulePattern('ReplicationEventsRule'), event)).toBe(false);
   });
 
-  it('is one of exactly two rules on the bus, besides the sweep schedule, and every rule has a target', () => {
+  it('is one of exactly two rules on the bus, besides the schedules, and every rule has a target', () => {
     const rules = cfn.resourcesOfType('AWS::Events::Rule');
     expect(
       rules
@@ -769,6 +769,7 @@ describe('ReplicationEventsRule', () => {
     ).toEqual(['DiagnosedRule', 'ReplicationEventsRule']);
     expect(rules.map((rule) => rule.logicalId).sort()).toEqual([
       'AuditEventsRuleSchedule1',
+      'BatchJobsEventsRuleSchedule1',
       'DiagnosedRule',
       'ReplicationEventsRule',
       'SweepEventsRuleSchedule1',
@@ -1206,9 +1207,6 @@ describe('sweep function', () => {
       SLACK_CHANNEL: '',
       WEBHOOK_SECRET: '',
       DESTINATION_READ_ROLE_ARN: '',
-      REDRIVE_BUCKET: 'ref:RedriveBucket',
-      BATCH_ROLE_ARN: 'BatchReplicationRole.Arn',
-      ACCOUNT_ID: '123456789012',
       COPY_THRESHOLD: '1000',
       SLACK_UPDATE_INTERVAL_SECONDS: '300',
       DIGEST_INTERVAL_SECONDS: '3600',
@@ -1296,6 +1294,87 @@ describe('sweep dead-letter queue', () => {
   });
 });
 
+describe('batchJobs function', () => {
+  const JOBS = 'BatchJobsLambdaFunction';
+  const scheduleOf = (resolver: TemplateResolver, target: string) =>
+    resolver
+      .resourcesOfType('AWS::Events::Rule')
+      .filter((rule) => rule.Properties.ScheduleExpression !== undefined)
+      .filter((rule) =>
+        (rule.Properties.Targets as { Arn: unknown }[]).some((item) => item.Arn === `${target}.Arn`),
+      );
+
+  it('runs the bundled ESM handler on nodejs22.x, arm64, with its own role, 15 minutes and one instance at a time', () => {
+    const fn = props(cfn, JOBS);
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('functions/batch-jobs/handler.handler');
+    expect(fn.Timeout).toBe(900);
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
+    expect(fn.Role).toBe('BatchJobsRole.Arn');
+  });
+
+  it('runs on the sweep schedule, default and configured, and may be invoked by that rule alone', () => {
+    for (const resolver of [cfn, configured]) {
+      const [rule, ...others] = scheduleOf(resolver, JOBS);
+      expect(others).toEqual([]);
+      expect(rule?.Properties.ScheduleExpression).toBe(
+        scheduleOf(resolver, 'SweepLambdaFunction')[0]?.Properties.ScheduleExpression,
+      );
+    }
+    const permissions = cfn
+      .resourcesOfType('AWS::Lambda::Permission')
+      .map((permission) => permission.Properties)
+      .filter((permission) => permission.FunctionName === `${JOBS}.Arn`);
+    expect(permissions).toEqual([
+      {
+        FunctionName: `${JOBS}.Arn`,
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: `${scheduleOf(cfn, JOBS)[0]?.logicalId}.Arn`,
+      },
+    ]);
+  });
+
+  it('is not retried when it fails, and a run throttled by a running one is dropped: both to its dead-letter queue', () => {
+    const [config, ...others] = cfn
+      .resourcesOfType('AWS::Lambda::EventInvokeConfig')
+      .filter((item) => item.Properties.FunctionName === `ref:${JOBS}`);
+    expect(others).toEqual([]);
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 300,
+      DestinationConfig: { OnFailure: { Destination: 'BatchJobsDeadLetterQueue.Arn' } },
+    });
+  });
+
+  it('gets the incident table, the re-drive bucket, the job role and the account through the environment', () => {
+    expect(functionVariables(cfn, JOBS)).toEqual({
+      LEDGER_TABLE: 'ref:LedgerTable',
+      REDRIVE_BUCKET: 'ref:RedriveBucket',
+      BATCH_ROLE_ARN: 'BatchReplicationRole.Arn',
+      ACCOUNT_ID: '123456789012',
+      POWERTOOLS_SERVICE_NAME: 's3-replication-doctor',
+      POWERTOOLS_METRICS_NAMESPACE: 'S3ReplicationDoctor',
+      LOG_LEVEL: 'INFO',
+    });
+  });
+
+  it('keeps its failed runs for 14 days, encrypted, and its logs for 30 days', () => {
+    expect(props(cfn, 'BatchJobsDeadLetterQueue')).toMatchObject({
+      QueueName: `s3-replication-doctor-${STAGE}-batch-jobs-dlq`,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    expect(props(cfn, 'BatchJobsLogGroup').RetentionInDays).toBe(30);
+  });
+
+  it('packages a self-contained bundle whose handler loads with the environment the stack gives it', async () => {
+    const zip = join(ROOT, '.serverless', 'batchJobs.zip');
+    expect(await loadedHandlerType(zip, 'batch-jobs', functionEnvironment(cfn, JOBS))).toBe('function');
+  });
+});
+
 describe('re-drive bucket', () => {
   const REDRIVE_PREFIXES = ['manifests/', 'reports/'];
 
@@ -1357,9 +1436,10 @@ describe('re-drive bucket', () => {
       expect(REDRIVE_PREFIXES.map((prefix) => `RedriveBucket.Arn/${prefix}*`)).toContain(resource);
   });
 
-  it('is named by CloudFormation (bucket names are global) and handed to the sweep function', () => {
+  it('is named by CloudFormation (bucket names are global) and handed to the Batch Replication job runner', () => {
     expect(props(cfn, 'RedriveBucket').BucketName).toBeUndefined();
-    expect(functionVariables(cfn, 'SweepLambdaFunction').REDRIVE_BUCKET).toBe('ref:RedriveBucket');
+    expect(functionVariables(cfn, 'BatchJobsLambdaFunction').REDRIVE_BUCKET).toBe('ref:RedriveBucket');
+    expect(functionVariables(cfn, 'SweepLambdaFunction')).not.toHaveProperty('REDRIVE_BUCKET');
   });
 });
 
@@ -1401,7 +1481,7 @@ describe('dead-letter alarms', () => {
       .resourcesOfType('AWS::SQS::Queue')
       .map((queue) => queue.logicalId)
       .filter((logicalId) => logicalId.endsWith('DeadLetterQueue'));
-    expect(deadLetterQueues).toHaveLength(6);
+    expect(deadLetterQueues).toHaveLength(7);
     expect(queues.sort()).toEqual(deadLetterQueues.map((logicalId) => `${logicalId}.QueueName`).sort());
   });
 
@@ -1439,6 +1519,7 @@ describe('IAM', () => {
       'ActRole',
       'BatchReplicationRole',
       'SweepRole',
+      'BatchJobsRole',
       'EnrolRole',
       'AuditRole',
     ]);
@@ -1908,7 +1989,7 @@ describe('IAM', () => {
       }
     });
 
-    it('is passed by the sweep role alone, and only to S3 Batch Operations, whatever the configuration', () => {
+    it('is passed by the batch jobs role alone, and only to S3 Batch Operations, whatever the configuration', () => {
       for (const [resolver, source] of variants()) {
         // The enrol role passes the buckets' replication roles to S3 (see the enrol role's tests), never this one.
         const passes = resolver.resourcesOfType('AWS::IAM::Role').flatMap((role) =>
@@ -1919,7 +2000,7 @@ describe('IAM', () => {
         );
         expect(passes).toEqual([
           {
-            role: 'SweepRole',
+            role: 'BatchJobsRole',
             statement: {
               Sid: 'PassBatchReplicationRole',
               Effect: 'Allow',
@@ -1950,9 +2031,6 @@ describe('IAM', () => {
       CopyObjectsInPlace: ['arn:aws:s3:::*/*'],
       UseObjectKeysThroughS3: [KEYS_IN_REGION],
       UseLedger: ['LedgerTable.Arn', `LedgerTable.Arn/index/${LEDGER_GSI1}`],
-      WriteRedriveManifests: ['RedriveBucket.Arn/manifests/*'],
-      CreateBatchReplicationJobs: ['*'],
-      PassBatchReplicationRole: ['BatchReplicationRole.Arn'],
       PublishNotifications: ['ref:NotificationTopic'],
       ReadModeParameter: [MODE_PARAMETER_ARN],
     };
@@ -1985,11 +2063,6 @@ describe('IAM', () => {
         'CopyObjectsInPlace',
         'UseObjectKeysThroughS3',
         'UseLedger',
-        'WriteRedriveManifests',
-        'ReadRedriveManifestsAndReports',
-        'CreateBatchReplicationJobs',
-        'FollowBatchReplicationJobs',
-        'PassBatchReplicationRole',
         'PublishNotifications',
         'ReadModeParameter',
       ];
@@ -2038,52 +2111,17 @@ describe('IAM', () => {
       }
     });
 
-    it('creates Batch jobs ("*": CreateJob has no resource type) and follows only jobs of its account and region', () => {
-      const list = sweepStatements(cfn, template);
-      expect(statementBySid(list, 'CreateBatchReplicationJobs')).toEqual({
-        Sid: 'CreateBatchReplicationJobs',
-        Effect: 'Allow',
-        Action: 's3:CreateJob',
-        Resource: '*',
-      });
-      expect(statementBySid(list, 'FollowBatchReplicationJobs')).toEqual({
-        Sid: 'FollowBatchReplicationJobs',
-        Effect: 'Allow',
-        Action: 's3:DescribeJob',
-        Resource: 'arn:aws:s3:us-east-1:123456789012:job/*',
-      });
-      // Only CreateJob and DescribeOrganization, whose IAM entries have no resource type, take "*".
-      const anyResource = list
-        .filter((statement) => resourcesOf(statement).includes('*'))
-        .flatMap(actionsOf)
-        .sort();
-      expect(anyResource).toEqual(['organizations:DescribeOrganization', 's3:CreateJob']);
-    });
-
-    it('writes manifests and reads manifests and reports in the re-drive bucket, nothing more', () => {
-      const inBucket = sweepStatements(cfn, template)
-        .filter((statement) =>
-          resourcesOf(statement).some((resource) => String(resource).startsWith('RedriveBucket')),
-        )
-        .map((statement) => ({ actions: actionsOf(statement), resources: resourcesOf(statement) }));
-      expect(inBucket).toEqual([
-        { actions: ['s3:PutObject'], resources: ['RedriveBucket.Arn/manifests/*'] },
-        {
-          actions: ['s3:GetObject'],
-          resources: ['RedriveBucket.Arn/manifests/*', 'RedriveBucket.Arn/reports/*'],
-        },
-      ]);
-    });
-
-    it('writes the manifest where the job role reads it and reads the report where the job role writes it', () => {
-      const sweep = sweepStatements(cfn, template);
-      const batch = statements(cfn, 'BatchReplicationRole.Policies', template);
-      expect(resourcesOf(statementBySid(sweep, 'WriteRedriveManifests'))).toEqual(
-        resourcesOf(statementBySid(batch, 'ReadManifests')),
-      );
-      expect(resourcesOf(statementBySid(sweep, 'ReadRedriveManifestsAndReports'))).toEqual(
-        expect.arrayContaining(resourcesOf(statementBySid(batch, 'WriteCompletionReports'))),
-      );
+    it('starts and follows no Batch Replication job, and touches nothing in the re-drive bucket', () => {
+      for (const [resolver, source] of variants()) {
+        const list = sweepStatements(resolver, source);
+        const actions = list.flatMap(actionsOf);
+        expect(actions).not.toContain('s3:CreateJob');
+        expect(actions).not.toContain('s3:DescribeJob');
+        expect(actions).not.toContain('iam:PassRole');
+        expect(
+          list.flatMap(resourcesOf).filter((resource) => String(resource).startsWith('RedriveBucket')),
+        ).toEqual([]);
+      }
     });
 
     it('copies in place, and initiates replication, in the enrolled buckets only when they are configured', () => {
@@ -2109,6 +2147,92 @@ describe('IAM', () => {
       const actions = sweepStatements(configured, configuredTemplate).flatMap(actionsOf);
       expect(actions.filter((action) => action.startsWith('cloudwatch:'))).toEqual([]);
       expect(actions).toContain('logs:PutLogEvents');
+    });
+  });
+
+  describe('batch jobs role', () => {
+    const jobStatements = (resolver: TemplateResolver, source: Template) =>
+      statements(resolver, 'BatchJobsRole.Policies', source);
+
+    it('trusts only Lambda', () => {
+      expect(statements(cfn, 'BatchJobsRole.AssumeRolePolicyDocument', template)).toEqual([
+        {
+          Sid: 'TrustLambda',
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ]);
+    });
+
+    it('has exactly these statements, by Sid, whatever the configuration: no reads of the account, no notifications', () => {
+      for (const [resolver, source] of variants())
+        expect(jobStatements(resolver, source).map((statement) => statement.Sid)).toEqual([
+          'WriteOwnLogs',
+          'SendFailedRunsToDeadLetterQueue',
+          'UseLedger',
+          'WriteRedriveManifests',
+          'ReadRedriveManifestsAndReports',
+          'CreateBatchReplicationJobs',
+          'FollowBatchReplicationJobs',
+          'PassBatchReplicationRole',
+        ]);
+    });
+
+    it('logs, dead-letters and uses the ledger only where its own resources are', () => {
+      const list = jobStatements(cfn, template);
+      expect(resourcesOf(statementBySid(list, 'WriteOwnLogs'))).toEqual(['BatchJobsLogGroup.Arn']);
+      expect(resourcesOf(statementBySid(list, 'SendFailedRunsToDeadLetterQueue'))).toEqual([
+        'BatchJobsDeadLetterQueue.Arn',
+      ]);
+      expect(statementBySid(list, 'UseLedger')).toEqual(
+        statementBySid(statements(cfn, 'SweepRole.Policies', template), 'UseLedger'),
+      );
+    });
+
+    it('creates Batch jobs ("*": CreateJob has no resource type) and follows only jobs of its account and region', () => {
+      const list = jobStatements(cfn, template);
+      expect(statementBySid(list, 'CreateBatchReplicationJobs')).toEqual({
+        Sid: 'CreateBatchReplicationJobs',
+        Effect: 'Allow',
+        Action: 's3:CreateJob',
+        Resource: '*',
+      });
+      expect(statementBySid(list, 'FollowBatchReplicationJobs')).toEqual({
+        Sid: 'FollowBatchReplicationJobs',
+        Effect: 'Allow',
+        Action: 's3:DescribeJob',
+        Resource: 'arn:aws:s3:us-east-1:123456789012:job/*',
+      });
+      // Only CreateJob, whose IAM entry has no resource type, takes "*".
+      const anyResource = list.filter((statement) => resourcesOf(statement).includes('*')).flatMap(actionsOf);
+      expect(anyResource).toEqual(['s3:CreateJob']);
+    });
+
+    it('writes manifests and reads manifests and reports in the re-drive bucket, nothing more', () => {
+      const inBucket = jobStatements(cfn, template)
+        .filter((statement) =>
+          resourcesOf(statement).some((resource) => String(resource).startsWith('RedriveBucket')),
+        )
+        .map((statement) => ({ actions: actionsOf(statement), resources: resourcesOf(statement) }));
+      expect(inBucket).toEqual([
+        { actions: ['s3:PutObject'], resources: ['RedriveBucket.Arn/manifests/*'] },
+        {
+          actions: ['s3:GetObject'],
+          resources: ['RedriveBucket.Arn/manifests/*', 'RedriveBucket.Arn/reports/*'],
+        },
+      ]);
+    });
+
+    it('writes the manifest where the job role reads it and reads the report where the job role writes it', () => {
+      const jobs = jobStatements(cfn, template);
+      const batch = statements(cfn, 'BatchReplicationRole.Policies', template);
+      expect(resourcesOf(statementBySid(jobs, 'WriteRedriveManifests'))).toEqual(
+        resourcesOf(statementBySid(batch, 'ReadManifests')),
+      );
+      expect(resourcesOf(statementBySid(jobs, 'ReadRedriveManifestsAndReports'))).toEqual(
+        expect.arrayContaining(resourcesOf(statementBySid(batch, 'WriteCompletionReports'))),
+      );
     });
   });
 
@@ -2365,6 +2489,7 @@ describe('alarms', () => {
     expect(ids.sort()).toEqual([
       'ActLambdaFunction',
       'AuditLambdaFunction',
+      'BatchJobsLambdaFunction',
       'DiagnoseLambdaFunction',
       'EnrolLambdaFunction',
       'SweepLambdaFunction',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   loadActConfig,
+  loadBatchJobsConfig,
   loadDiagnoseConfig,
   loadSweepConfig,
   parseMode,
@@ -123,16 +124,10 @@ describe('sweep function configuration', () => {
     TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:doctor',
     LEDGER_TABLE: 'doctor-ledger',
     MODE_PARAMETER_NAME: '/s3-replication-doctor/prod/mode',
-    ACCOUNT_ID: '123456789012',
-    REDRIVE_BUCKET: 'doctor-redrive',
-    BATCH_ROLE_ARN: 'arn:aws:iam::123456789012:role/doctor-batch',
   };
 
   it('defaults to copies up to 1,000 objects, hourly digests, 5-minute Slack updates and 5 spot checks', () => {
     expect(loadSweepConfig(sweep)).toMatchObject({
-      accountId: '123456789012',
-      redriveBucket: 'doctor-redrive',
-      batchRoleArn: sweep.BATCH_ROLE_ARN,
       copyThreshold: 1000,
       digestIntervalMs: 3_600_000,
       slackUpdateIntervalMs: 300_000,
@@ -141,16 +136,15 @@ describe('sweep function configuration', () => {
     });
     // The sweep has no dead-letter queue of its own to send to (Lambda's failure destination takes failed sweeps).
     expect(loadSweepConfig(sweep)).not.toHaveProperty('deadLetterQueueUrl');
+    // Nor anything of Batch Replication: the batchJobs function runs the jobs.
+    expect(loadSweepConfig(sweep)).not.toHaveProperty('batchRoleArn');
   });
 
-  it.each(['ACCOUNT_ID', 'REDRIVE_BUCKET', 'BATCH_ROLE_ARN', 'LEDGER_TABLE'])(
-    'fails fast naming a missing %s',
-    (name) => {
-      expect(() => loadSweepConfig({ ...sweep, [name]: '' })).toThrow(
-        `missing required environment variable ${name}`,
-      );
-    },
-  );
+  it.each(['TOPIC_ARN', 'MODE_PARAMETER_NAME', 'LEDGER_TABLE'])('fails fast naming a missing %s', (name) => {
+    expect(() => loadSweepConfig({ ...sweep, [name]: '' })).toThrow(
+      `missing required environment variable ${name}`,
+    );
+  });
 
   it('reads the thresholds in seconds and counts', () => {
     const config = loadSweepConfig({
@@ -167,4 +161,33 @@ describe('sweep function configuration', () => {
       spotCheck: 2,
     });
   });
+});
+
+describe('batchJobs function configuration', () => {
+  const jobs = {
+    AWS_REGION: 'us-east-1',
+    LEDGER_TABLE: 'doctor-ledger',
+    ACCOUNT_ID: '123456789012',
+    REDRIVE_BUCKET: 'doctor-redrive',
+    BATCH_ROLE_ARN: 'arn:aws:iam::123456789012:role/doctor-batch',
+  };
+
+  it('reads the table, the account, the re-drive bucket and the job role', () => {
+    expect(loadBatchJobsConfig(jobs)).toEqual({
+      region: 'us-east-1',
+      ledgerTable: 'doctor-ledger',
+      accountId: '123456789012',
+      redriveBucket: 'doctor-redrive',
+      batchRoleArn: jobs.BATCH_ROLE_ARN,
+    });
+  });
+
+  it.each(['AWS_REGION', 'LEDGER_TABLE', 'ACCOUNT_ID', 'REDRIVE_BUCKET', 'BATCH_ROLE_ARN'])(
+    'fails fast naming a missing %s',
+    (name) => {
+      expect(() => loadBatchJobsConfig({ ...jobs, [name]: '' })).toThrow(
+        `missing required environment variable ${name}`,
+      );
+    },
+  );
 });

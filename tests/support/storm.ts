@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createReads, createReplayCaller, parseSnapshot, type Snapshot } from '../../shared/aws/index.js';
 import { createReplayS3Client } from '../../shared/aws/replay-s3-client.js';
 import { diagnose } from '../../shared/diagnosis/index.js';
+import { runBatchJobs } from '../../shared/incidents/batch-jobs.js';
 import { createIncidentStore } from '../../shared/incidents/store.js';
 import { runSweep, type SweepReport } from '../../shared/incidents/sweep.js';
 import type { IncidentNotice, IncidentStore } from '../../shared/incidents/types.js';
@@ -225,8 +226,9 @@ export interface RedriveRun {
 
 /**
  * After the cause is fixed (`fixedScenario`'s snapshot), sweeps until the incident resolves: the sweep
- * re-diagnoses, starts ONE Batch Replication job from the ledger, reads its (mocked) completion report
- * and spot-checks replication status. S3 and S3 Control are mocked; the store is the real one.
+ * re-diagnoses and hands the objects over; the job runner, run after each sweep as its schedule would, starts
+ * ONE Batch Replication job from the ledger and reads its (mocked) completion report; the sweep spot-checks
+ * replication status and resolves. S3 and S3 Control are mocked; the store is the real one.
  */
 export async function redriveStorm(storm: Storm, fixedScenario: string, maxSweeps = 6): Promise<RedriveRun> {
   const fixed = loadScenario(fixedScenario);
@@ -295,6 +297,23 @@ export async function redriveStorm(storm: Storm, fixedScenario: string, maxSweep
   const reports: SweepReport[] = [];
   const freshReads = createReads(createReplayCaller(fixed.snapshot), { cacheTtlMs: 0 });
   const client = new S3Client({ region: 'us-east-1' });
+  // The job runner, scheduled like the sweep: it starts and follows the job the sweep hands over.
+  const jobs = {
+    store: storm.store,
+    batch: createBatchReplication({
+      s3: client,
+      s3control: new S3ControlClient({ region: 'us-east-1' }),
+      config: {
+        accountId: '123456789012',
+        region: 'us-east-1',
+        roleArn: 'arn:aws:iam::123456789012:role/doctor-batch',
+        manifestBucket: 'doctor-redrive',
+        reportBucket: 'doctor-redrive',
+        prefix: '',
+      },
+    }),
+    log: silent,
+  };
   try {
     for (let sweep = 0; sweep < maxSweeps; sweep++) {
       const report = await runSweep({
@@ -312,18 +331,6 @@ export async function redriveStorm(storm: Storm, fixedScenario: string, maxSweep
             'a storm above the copy threshold is re-driven by one Batch Replication job, not copies',
           );
         },
-        batch: createBatchReplication({
-          s3: client,
-          s3control: new S3ControlClient({ region: 'us-east-1' }),
-          config: {
-            accountId: '123456789012',
-            region: 'us-east-1',
-            roleArn: 'arn:aws:iam::123456789012:role/doctor-batch',
-            manifestBucket: 'doctor-redrive',
-            reportBucket: 'doctor-redrive',
-            prefix: '',
-          },
-        }),
         async replicationStatus(object) {
           const head = await client.send(new HeadObjectCommand({ Bucket: object.bucket, Key: object.key }));
           return head.ReplicationStatus;
@@ -336,8 +343,9 @@ export async function redriveStorm(storm: Storm, fixedScenario: string, maxSweep
         region: 'us-east-1',
       });
       reports.push(report);
-      storm.clock.now += 5 * 60_000;
       if (report.resolved > 0 || report.incidents === 0) break;
+      await runBatchJobs(jobs);
+      storm.clock.now += 5 * 60_000;
     }
     return {
       reports,

@@ -373,16 +373,19 @@ function describeRedrive(redrive: RedriveInfo): string {
     `${redrive.state}, ${redrive.method === 'copy' ? 'copy in place' : 'S3 Batch Replication'} of ${redrive.objects} object(s), about ${redrive.estimatedRequests} request(s)`,
   ];
   if (redrive.jobId) parts.push(`job ${redrive.jobId}`);
+  else if (redrive.method === 'batch' && redrive.state === 'running')
+    parts.push('job not started yet (batchJobs starts it within minutes)');
   if (redrive.startedAt) parts.push(`started ${redrive.startedAt}`);
   if (redrive.succeeded !== undefined || redrive.failed !== undefined)
     parts.push(`${redrive.succeeded ?? 0} succeeded, ${redrive.failed ?? 0} failed`);
   if (redrive.approvedBy) parts.push(`approved by ${redrive.approvedBy}`);
+  if (redrive.jobFailure && !redrive.note) parts.push(redrive.jobFailure);
   if (redrive.note) parts.push(redrive.note);
   return parts.join('; ');
 }
 
 function withoutNote(redrive: RedriveInfo): RedriveInfo {
-  const { note: _note, ...rest } = redrive;
+  const { note: _note, jobFailure: _jobFailure, ...rest } = redrive;
   return rest;
 }
 
