@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadBatchJobsConfig } from '../../shared/config.js';
 import { runBatchJobs } from '../../shared/incidents/batch-jobs.js';
+import { throwIfIncomplete } from '../../shared/incidents/errors.js';
 import { createIncidentMetrics } from '../../shared/incidents/metrics.js';
 import { createIncidentStore } from '../../shared/incidents/store.js';
 import { onFirstUse } from '../../shared/on-first-use.js';
@@ -32,4 +33,5 @@ export const handler = async (): Promise<void> => {
   });
   metrics.publish();
   logger.info('batch jobs done', { ...report });
+  throwIfIncomplete(report, 'batch job step failed');
 };

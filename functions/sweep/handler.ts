@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadSweepConfig } from '../../shared/config.js';
+import { throwIfIncomplete } from '../../shared/incidents/errors.js';
 import { createIncidentMetrics } from '../../shared/incidents/metrics.js';
 import { createIncidentStore } from '../../shared/incidents/store.js';
 import { runSweep } from '../../shared/incidents/sweep.js';
@@ -32,4 +33,5 @@ export const handler = async (): Promise<void> => {
   });
   metrics.publish();
   logger.info('sweep done', { ...report });
+  throwIfIncomplete(report, 'incident sweep failed');
 };

@@ -23,3 +23,19 @@ export class IncidentNotFoundError extends IncidentStoreError {
 export class IncidentInputError extends IncidentStoreError {
   override readonly name = 'IncidentInputError';
 }
+
+/**
+ * A scheduled run that could not handle some incidents (each is logged with its reason). The run goes on
+ * with the others, then fails as a whole, so the function's errors alarm fires and the run lands in its
+ * dead-letter queue; the next scheduled run tries those incidents again.
+ */
+export class IncompleteRunError extends Error {
+  override readonly name = 'IncompleteRunError';
+}
+
+export function throwIfIncomplete(report: { incidents: number; errors: number }, logLine: string): void {
+  if (report.errors === 0) return;
+  throw new IncompleteRunError(
+    `${report.errors} of ${report.incidents} incident(s) could not be handled (see "${logLine}" in this log); the next run tries them again`,
+  );
+}

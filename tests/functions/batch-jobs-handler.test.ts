@@ -8,7 +8,7 @@ import { CreateJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIncidentStore, incidentIdOf } from '../../shared/incidents/index.js';
-import { rootCause } from '../notify/diagnoses.js';
+import { rolePolicyCause, rootCause } from '../notify/diagnoses.js';
 import { type LocalDynamo, startDynalite } from '../support/dynalite.js';
 import { SOURCE_BUCKET } from '../support/seed-setup.js';
 
@@ -86,5 +86,41 @@ describe('the batchJobs Lambda, as deployed', () => {
     const manifest = String(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body ?? '');
     expect(manifest.trim().split('\n')).toHaveLength(3);
     expect((await store.get(id))?.redrive).toMatchObject({ state: 'running', jobId: 'job-42' });
+  });
+
+  it('fails the run, after trying every handed-over incident, when a job cannot be started', async () => {
+    // A table of its own: the incident of the test above is still following its job.
+    const own = await dynamo.createLedgerTable();
+    process.env.LEDGER_TABLE = own;
+    vi.resetModules();
+    const { handler } = await import('../../functions/batch-jobs/handler.js');
+    const store = createIncidentStore(dynamo.doc, own);
+    const diagnosis = rootCause('b/key', 'vb', rolePolicyCause(['s3:ReplicateTags']));
+    await store.recordFailures(diagnosis, [
+      {
+        bucket: SOURCE_BUCKET,
+        key: 'b/key',
+        versionId: 'vb',
+        failureReason: 'DstPutObjectNotPermitted',
+        eventTime: '2026-11-25T08:00:00.000Z',
+      },
+    ]);
+    await store.setRedrive(incidentIdOf(diagnosis), {
+      method: 'batch',
+      state: 'running',
+      objects: 1,
+      estimatedRequests: 3,
+      startedAt: '2026-11-25T09:30:00.000Z',
+    });
+    s3control
+      .on(CreateJobCommand)
+      .rejects(
+        Object.assign(new Error('not allowed'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+      );
+
+    await expect(handler()).rejects.toMatchObject({
+      name: 'IncompleteRunError',
+      message: expect.stringContaining('1 of 1 incident(s) could not be handled'),
+    });
   });
 });
