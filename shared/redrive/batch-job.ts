@@ -1,7 +1,7 @@
 /**
  * Re-driving an incident's failed objects with S3 Batch Replication: the manifest is written from the
  * ledger's rows, one `S3ReplicateObject` job runs over it with a completion report of every task, and the
- * sweep polls the job and reads the report back into the ledger.
+ * job runner (batchJobs, shared/incidents/batch-jobs.ts) polls the job and reads the report back into the ledger.
  */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {

@@ -1,7 +1,7 @@
 /**
  * What can go wrong around a Batch Replication re-drive. A row that cannot go into a manifest and a report
  * that is not in the documented format are data problems; the rest are S3 or S3 Control failing, thrown with
- * the SDK error as `cause` so the sweep retries on its next run.
+ * the SDK error as `cause` so the job runner (batchJobs) retries on its next run.
  */
 
 /** A row cannot be written into a Batch Operations CSV manifest as given. */

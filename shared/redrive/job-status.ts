@@ -1,4 +1,4 @@
-/** What a Batch Operations job's DescribeJob status means for the sweep that follows it. */
+/** What a Batch Operations job's DescribeJob status means for the job runner (batchJobs) that follows it. */
 import type { JobDescriptor, JobFailure, JobStatus } from '@aws-sdk/client-s3-control';
 
 export type JobState = 'running' | 'complete' | 'failed' | 'cancelled';
