@@ -63,6 +63,7 @@ export function createSweepWork(
       mode = settings.mode;
       return {
         mode,
+        autoRetrigger: settings.autoRetrigger,
         copyThreshold: config.copyThreshold,
         slackUpdateIntervalMs: config.slackUpdateIntervalMs,
         digestIntervalMs: config.digestIntervalMs,

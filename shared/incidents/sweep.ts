@@ -12,6 +12,7 @@ import {
   type ReplicationFailure,
 } from '../events/types.js';
 import type { BatchLog } from '../pipeline/diagnose-queue-batch.js';
+import { isOptedIn } from '../remediation/action-policy.js';
 import { BATCH_FIXED_REQUESTS } from './batch-jobs.js';
 import type { IncidentMetrics } from './metrics.js';
 import { collect, identity, MarkBuffer, type ObjectIdentity, plural } from './object-marks.js';
@@ -27,6 +28,11 @@ import type {
 
 export interface SweepSettings {
   mode: 'plan' | 'auto';
+  /**
+   * Failure reasons auto mode may re-drive without approval (`*` for all): as for the act function's copies,
+   * auto is opted into per problem class. An incident is re-driven only when every one of its reasons is.
+   */
+  autoRetrigger: string[];
   /** At most this many objects: copy in place; above: one Batch Replication job. */
   copyThreshold: number;
   slackUpdateIntervalMs: number;
@@ -38,6 +44,7 @@ export interface SweepSettings {
 /** The deployed defaults (serverless.yml params copyThreshold, slackUpdateIntervalSeconds, digestIntervalSeconds, spotCheck). */
 export const DEFAULT_SWEEP_SETTINGS: SweepSettings = {
   mode: 'plan',
+  autoRetrigger: [],
   copyThreshold: 1000,
   slackUpdateIntervalMs: 5 * 60_000,
   digestIntervalMs: 60 * 60_000,
@@ -240,15 +247,25 @@ class IncidentSweeper {
     if (objects === 0) return this.verify(incident, redrive);
     const plan = planRedrive(objects, this.settings.copyThreshold);
     const expectState = redrive?.state ?? 'none';
-    if (this.settings.mode === 'plan' && redrive?.state !== 'approved') {
+    // An incident of events without a failure reason is opted in only by "*", as the act function decides.
+    const reasons = incident.failureReasons.length > 0 ? incident.failureReasons : [undefined];
+    const notOptedIn = reasons
+      .filter((reason) => !isOptedIn(reason, this.settings))
+      .map((reason) => reason ?? 'failures without a failure reason');
+    const automatic = this.settings.mode === 'auto' && notOptedIn.length === 0;
+    if (!automatic && redrive?.state !== 'approved') {
       if (redrive?.state === 'awaiting-approval') return 'awaiting-approval';
       const planned: RedriveInfo = { ...plan, state: 'awaiting-approval', objects };
       // Conditional, so of two overlapping sweeps only one plans and notifies.
       if (!(await this.store.setRedrive(id, planned, { expectState }))) return 'conflict';
+      const orAuto =
+        this.settings.mode === 'plan'
+          ? 'or switch the mode to auto'
+          : `or opt ${notOptedIn.join(', ')} in to auto mode (autoRetrigger)`;
       await this.tell({
         kind: 'redrive-planned',
         incident: { ...incident, redrive: planned },
-        details: `the cause is gone; the sweep would ${describePlan(planned)}. Approve with "incidents redrive ${id} --execute" or switch the mode to auto.`,
+        details: `the cause is gone; the sweep would ${describePlan(planned)}. Approve with "incidents redrive ${id} --execute" ${orAuto}.`,
         numbers: { objects, estimatedRequests: plan.estimatedRequests },
       });
       return 'awaiting-approval';

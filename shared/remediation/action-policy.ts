@@ -25,7 +25,11 @@ export interface ActionDecision {
   reason: string;
 }
 
-function isOptedIn(failureReason: string | undefined, settings: ActionSettings): boolean {
+/** Whether auto mode may write for this failure reason (the act function's copies, the sweep's re-drives). */
+export function isOptedIn(
+  failureReason: string | undefined,
+  settings: Pick<ActionSettings, 'autoRetrigger'>,
+): boolean {
   if (settings.autoRetrigger.includes(ANY_CLASS)) return true;
   return failureReason !== undefined && settings.autoRetrigger.includes(failureReason);
 }

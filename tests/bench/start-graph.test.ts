@@ -69,7 +69,8 @@ describe('what a cold start of each function loads', () => {
     expect(projectAtStart(sweep, 'shared/policy/')).toEqual([]);
     expect(projectAtStart(sweep, 'shared/redrive/')).toEqual([]);
     expect(sweep.parts.map((part) => part.name)).not.toContain('@aws-sdk/client-s3-control');
-    expect(projectAtStart(sweep, 'shared/remediation/')).toEqual([]);
+    expect(sweep.startInputs).not.toContain('shared/remediation/copy-in-place.ts');
+    expect(sweep.startInputs).not.toContain('shared/remediation/multipart-copy.ts');
   });
 
   it('audit: S3 and its state table; the channels when a gap is reported, the other reads on first use', () => {

@@ -272,6 +272,7 @@ export function createHarness(settings: Partial<SweepSettings> = {}): Harness {
     clock,
     settings: {
       mode: 'auto',
+      autoRetrigger: ['*'],
       copyThreshold: 10,
       slackUpdateIntervalMs: 60_000,
       digestIntervalMs: 3_600_000,

@@ -178,6 +178,38 @@ describe('the sweep in plan mode once the cause is gone', () => {
     expect(h.copies).toHaveLength(2);
   });
 
+  it("in auto mode, waits for approval when the incident's failure reason is not opted in, as the act function does", async () => {
+    // Prepare: auto mode, but only another class opted in
+    const h = createHarness({ mode: 'auto', autoRetrigger: ['DstObjectHardDeleted'] });
+    const incident = h.store.seed(rootCause(), 2);
+    h.diagnosis = fixed;
+
+    // Act
+    const waiting = await runSweep(h.ports);
+    h.settings.autoRetrigger = ['DstObjectHardDeleted', 'DstPutObjectNotPermitted'];
+    const optedIn = await runSweep(h.ports);
+
+    // Assess
+    expect(waiting).toMatchObject({ awaitingApproval: 1, redriven: 0 });
+    expect(h.notices[0]?.details).toContain(
+      `Approve with "incidents redrive ${incident.incidentId} --execute" or opt DstPutObjectNotPermitted in to auto mode (autoRetrigger).`,
+    );
+    expect(optedIn.redriven).toBe(2);
+    expect(h.copies).toHaveLength(2);
+    expect(h.store.incidents.get(incident.incidentId)?.redrive).toMatchObject({ approvedBy: 'auto mode' });
+  });
+
+  it('in auto mode with nothing opted in, re-drives nothing by itself', async () => {
+    const h = createHarness({ mode: 'auto', autoRetrigger: [] });
+    h.store.seed(rootCause(), 2);
+    h.diagnosis = fixed;
+
+    const report = await runSweep(h.ports);
+
+    expect(report).toMatchObject({ awaitingApproval: 1, redriven: 0 });
+    expect(h.copies).toEqual([]);
+  });
+
   it('does not run an approved re-drive while the cause is back', async () => {
     const h = createHarness({ mode: 'plan' });
     const incident = h.store.seed(rootCause(), 2);

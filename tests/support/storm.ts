@@ -320,6 +320,7 @@ export async function redriveStorm(storm: Storm, fixedScenario: string, maxSweep
         store: storm.store,
         settings: async () => ({
           mode: 'auto',
+          autoRetrigger: ['*'],
           copyThreshold: 1000,
           slackUpdateIntervalMs: 60_000,
           digestIntervalMs: 3_600_000,
