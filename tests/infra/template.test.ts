@@ -1536,6 +1536,53 @@ describe('IAM', () => {
     }
   });
 
+  it('lets the roles that use the ledger make every DynamoDB call the code sends, read from the code itself', () => {
+    // The DynamoDB commands each module imports, as IAM actions (dynalite, which the tests use, has no IAM).
+    const ACTION_OF: Record<string, string> = {
+      Get: 'dynamodb:GetItem',
+      Put: 'dynamodb:PutItem',
+      Update: 'dynamodb:UpdateItem',
+      Delete: 'dynamodb:DeleteItem',
+      Query: 'dynamodb:Query',
+      Scan: 'dynamodb:Scan',
+      BatchGet: 'dynamodb:BatchGetItem',
+      BatchWrite: 'dynamodb:BatchWriteItem',
+      TransactWrite: 'dynamodb:TransactWriteItems',
+    };
+    const sentBy = (folder: string): string[] =>
+      readdirSync(join(ROOT, folder))
+        .filter((name) => name.endsWith('.ts'))
+        .flatMap((name) => {
+          const text = readFileSync(join(ROOT, folder, name), 'utf8');
+          return [...text.matchAll(/import \{([^}]*)\} from '@aws-sdk\/(?:lib|client)-dynamodb'/g)].flatMap(
+            ([, names]) =>
+              (names ?? '')
+                .split(',')
+                .map((item) => item.trim())
+                .filter((item) => !item.startsWith('type ') && item.endsWith('Command'))
+                .map((item) => {
+                  const action = ACTION_OF[item.replace(/(Item)?Command$/, '')];
+                  expect(action, `${folder}/${name}: ${item}`).toBeDefined();
+                  return action ?? item;
+                }),
+          );
+        });
+    const ledgerCalls = [...new Set([...sentBy('shared/incidents'), ...sentBy('shared/ledger')])].sort();
+    expect(ledgerCalls).toContain('dynamodb:BatchGetItem');
+    for (const role of ['ActRole', 'SweepRole', 'BatchJobsRole']) {
+      const allowed = actionsOf(statementBySid(statements(cfn, `${role}.Policies`, template), 'UseLedger'));
+      expect(
+        ledgerCalls.filter((action) => !allowed.includes(action)),
+        role,
+      ).toEqual([]);
+    }
+    const auditCalls = [...new Set(sentBy('shared/audit'))].sort();
+    const audit = actionsOf(
+      statementBySid(statements(cfn, 'AuditRole.Policies', template), 'RecordAuditFindings'),
+    );
+    expect(auditCalls.filter((action) => !audit.includes(action))).toEqual([]);
+  });
+
   it('lets every function role that diagnoses make every read call the live gateway can send', () => {
     for (const [service, commands] of Object.entries(LIVE_COMMANDS)) {
       for (const command of commands) {
@@ -1729,7 +1776,7 @@ describe('IAM', () => {
       'kms:GenerateDataKey': [KEYS_IN_REGION],
       'kms:Encrypt': [KEYS_IN_REGION],
       ...Object.fromEntries(
-        ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchWriteItem'].map((action) => [
+        ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem', 'BatchWriteItem'].map((action) => [
           `dynamodb:${action}`,
           ['LedgerTable.Arn', `LedgerTable.Arn/index/${LEDGER_GSI1}`],
         ]),
