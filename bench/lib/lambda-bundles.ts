@@ -82,6 +82,8 @@ export interface Bundle {
   startBytes: number;
   /** The source files in those (relative to the root, as esbuild names them). */
   startInputs: string[];
+  /** Every source file in the bundle, as esbuild names them. */
+  inputs: string[];
   /**
    * The chunks the project's own code loads by `import()` on first use (absolute paths), not those the SDK
    * loads itself (credential providers Lambda never needs): loading them all is every path the function has.
@@ -159,6 +161,7 @@ export async function bundleEntry(options: {
     bytes,
     startBytes,
     startInputs,
+    inputs: Object.values(outputs).flatMap((output) => Object.keys(output.inputs)),
     deferred,
     parts: [...parts].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
   };

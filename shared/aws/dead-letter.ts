@@ -20,15 +20,15 @@ export type SqsClientSource = () => Promise<Pick<SQSClient, 'send'>>;
 
 /** The SQS client, loaded on the first dead letter: most batches have none, and their cold start skips it. */
 export function sqsOnFirstUse(region: string): SqsClientSource {
-  return onFirstUse(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({ region }));
+  return onFirstUse(async () => (await import('./sqs-send.js')).createSqsClient(region));
 }
 
 export function createSqsDeadLetterSink(client: SqsClientSource, queueUrl: string): DeadLetterSink {
   return {
     async send(letter) {
-      const [sqs, { SendMessageCommand }] = await Promise.all([client(), import('@aws-sdk/client-sqs')]);
+      const [sqs, { sendMessageCommand }] = await Promise.all([client(), import('./sqs-send.js')]);
       await sqs.send(
-        new SendMessageCommand({
+        sendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: letter.body,
           MessageAttributes: {

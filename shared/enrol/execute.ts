@@ -111,8 +111,9 @@ async function apply(
   if (options.dryRun) return { kind: 'dry-run', ...base };
   for (const document of toWrite) {
     options.signal?.throwIfAborted();
-    if (document === 'replication' && plan.replication) await putReplication(s3, bucket, plan.replication);
-    if (document === 'notification') await putNotification(s3, bucket, plan.notification);
+    if (document === 'replication' && plan.replication)
+      await putReplication(s3, bucket, plan.replication, options.signal);
+    if (document === 'notification') await putNotification(s3, bucket, plan.notification, options.signal);
   }
   await verify(s3, bucket, planned, options.sleep ?? realSleep);
   return { kind: 'applied', ...base, wrote: toWrite };
@@ -138,14 +139,27 @@ function describeDiff(
   return { text: [replication, notification].filter(Boolean).join('\n'), notification, replication };
 }
 
-async function putReplication(s3: S3Client, bucket: string, configuration: ReplicationConfiguration) {
+// A write in flight when the caller gives up is aborted on our side too (S3 may still have applied it).
+async function putReplication(
+  s3: S3Client,
+  bucket: string,
+  configuration: ReplicationConfiguration,
+  abortSignal?: AbortSignal,
+) {
   // No `Token`: it is only for buckets with S3 Object Lock, which take their token from a support case.
   await call(bucket, 'PutBucketReplication', () =>
-    s3.send(new PutBucketReplicationCommand({ Bucket: bucket, ReplicationConfiguration: configuration })),
+    s3.send(new PutBucketReplicationCommand({ Bucket: bucket, ReplicationConfiguration: configuration }), {
+      ...(abortSignal ? { abortSignal } : {}),
+    }),
   );
 }
 
-async function putNotification(s3: S3Client, bucket: string, configuration: NotificationConfiguration) {
+async function putNotification(
+  s3: S3Client,
+  bucket: string,
+  configuration: NotificationConfiguration,
+  abortSignal?: AbortSignal,
+) {
   // Validation on: S3 checks the queue exists and its policy lets S3 send, and refuses the whole write if not.
   await call(bucket, 'PutBucketNotificationConfiguration', () =>
     s3.send(
@@ -154,6 +168,7 @@ async function putNotification(s3: S3Client, bucket: string, configuration: Noti
         NotificationConfiguration: configuration,
         SkipDestinationValidation: false,
       }),
+      { ...(abortSignal ? { abortSignal } : {}) },
     ),
   );
 }

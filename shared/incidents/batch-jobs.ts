@@ -64,7 +64,7 @@ export async function runBatchJobs(ports: BatchJobPorts): Promise<BatchJobsRepor
     try {
       const step = await followJob(ports, incident, redrive, report);
       if (step !== 'conflict') report[step] += 1;
-      ports.log.info('batch job step', { incidentId: incident.incidentId, step, jobId: redrive.jobId });
+      ports.log.info('batch job step', { incidentId: incident.incidentId, step });
     } catch (error) {
       // One incident's throttling must not stop the others; nothing was recorded, so the next run retries.
       report.errors += 1;
@@ -96,7 +96,7 @@ async function followJob(
       const stopped = await ports.store.setRedrive(
         incident.incidentId,
         { ...redrive, jobFailure },
-        { expectState: 'running' },
+        { expectState: 'running', expectRedrive: redrive },
       );
       return stopped ? 'stopped' : 'conflict';
     }
@@ -122,13 +122,41 @@ async function startJob(
   const attempt = Math.max(1, Math.floor(Date.parse(redrive.startedAt ?? '') / 1000) || 1);
   const job = await ports.batch.start({ incidentId: id, attempt, rows });
   report.requests += job.requests;
-  const running: RedriveInfo = {
-    ...redrive,
+  const recorded = {
     objects: rows.length,
     estimatedRequests: rows.length + BATCH_FIXED_REQUESTS,
     jobId: job.jobId,
   };
-  return (await ports.store.setRedrive(id, running, { expectState: 'running' })) ? 'started' : 'conflict';
+  const unchanged = { startedAt: redrive.startedAt, jobId: undefined };
+  if (
+    await ports.store.setRedrive(
+      id,
+      { ...redrive, ...recorded },
+      { expectState: 'running', expectRedrive: unchanged },
+    )
+  ) {
+    ports.log.info('batch job started', { incidentId: id, jobId: job.jobId, objects: rows.length });
+    return 'started';
+  }
+  // The sweep changed this re-drive meanwhile (it tripped it): the job runs all the same, so its id goes on the
+  // re-drive as it is now, to be seen with "incidents show" rather than lost.
+  const now = (await ports.store.get(id))?.redrive;
+  const kept =
+    now !== undefined &&
+    now.startedAt === redrive.startedAt &&
+    now.jobId === undefined &&
+    (await ports.store.setRedrive(
+      id,
+      { ...now, ...recorded },
+      { expectState: now.state, expectRedrive: unchanged },
+    ));
+  ports.log.warn('batch job started but the re-drive changed meanwhile', {
+    incidentId: id,
+    jobId: job.jobId,
+    state: now?.state ?? 'none',
+    jobIdKept: kept,
+  });
+  return 'conflict';
 }
 
 /** Reads the job's completion report into the objects: failed tasks stay open with their new reason. */
@@ -173,7 +201,11 @@ async function readReport(
         }
       : {}),
   };
-  return (await ports.store.setRedrive(id, verifying, { expectState: 'running' })) ? 'finished' : 'conflict';
+  const recorded = await ports.store.setRedrive(id, verifying, {
+    expectState: 'running',
+    expectRedrive: redrive,
+  });
+  return recorded ? 'finished' : 'conflict';
 }
 
 function describeRow(row: JobReportRow): string {

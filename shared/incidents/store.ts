@@ -459,7 +459,10 @@ export function createIncidentStore(
   async function setRedrive(
     incidentId: string,
     redrive: RedriveInfo,
-    redriveOptions: { expectState?: RedriveState | 'none' } = {},
+    redriveOptions: {
+      expectState?: RedriveState | 'none';
+      expectRedrive?: Pick<RedriveInfo, 'startedAt' | 'jobId'>;
+    } = {},
   ): Promise<boolean> {
     const stored = storedRedrive(redrive);
     const expect = redriveOptions.expectState;
@@ -469,6 +472,13 @@ export function createIncidentStore(
       const state = u.path('redrive.state');
       const counting = REFAIL_COUNTING_STATES.map((s) => u.value(s)).join(', ');
       u.set('redrive', stored).when(`attribute_exists(${u.path('pk')})`);
+      const same = redriveOptions.expectRedrive;
+      if (same)
+        for (const field of ['startedAt', 'jobId'] as const) {
+          const value = same[field];
+          const path = u.path(`redrive.${field}`);
+          u.when(value === undefined ? `attribute_not_exists(${path})` : `${path} = ${u.value(value)}`);
+        }
       if (from === 'none') u.when(`attribute_not_exists(${u.path('redrive')})`);
       else if (from === 'counting') u.when(`${state} IN (${counting})`);
       else if (from === 'not-counting')

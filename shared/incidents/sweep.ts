@@ -446,8 +446,12 @@ class IncidentSweeper {
       state: 'tripped',
       note,
     };
-    if (!(await this.store.setRedrive(id, tripped, { expectState: redrive?.state ?? 'none' })))
-      return 'conflict';
+    // Only the re-drive this sweep read: had the job runner recorded a job meanwhile, this write would erase
+    // its id. It then conflicts, and the next sweep trips with the job kept.
+    const expect = redrive
+      ? { expectState: redrive.state, expectRedrive: { startedAt: redrive.startedAt, jobId: redrive.jobId } }
+      : { expectState: 'none' as const };
+    if (!(await this.store.setRedrive(id, tripped, expect))) return 'conflict';
     await this.tell({
       kind: 'reopened',
       incident: { ...incident, redrive: tripped },

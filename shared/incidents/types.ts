@@ -124,11 +124,18 @@ export interface IncidentStore {
   /** True for at most one caller per interval, across concurrent writers. */
   claimNotification(incidentId: string, kind: NotificationClaimKind, minIntervalMs: number): Promise<boolean>;
   setSlackMessage(incidentId: string, slack: { ts: string; channel: string }): Promise<void>;
-  /** False when `expectState` did not hold ('none': no redrive yet). */
+  /**
+   * Replaces the re-drive. False when `expectState` did not hold ('none': no redrive yet), or when the stored
+   * re-drive is no longer the one in `expectRedrive` (its `startedAt` and `jobId`, each absent when absent):
+   * the sweep and the job runner both write a re-drive they read a moment before.
+   */
   setRedrive(
     incidentId: string,
     redrive: RedriveInfo,
-    options?: { expectState?: RedriveState | 'none' },
+    options?: {
+      expectState?: RedriveState | 'none';
+      expectRedrive?: Pick<RedriveInfo, 'startedAt' | 'jobId'>;
+    },
   ): Promise<boolean>;
   /** awaiting-approval → approved. */
   approve(incidentId: string, by: string): Promise<boolean>;

@@ -38,8 +38,8 @@ export interface ActDependencies {
 }
 
 export function createActPorts(deps: ActDependencies): ActPorts {
-  // Plan mode, the default, never re-diagnoses or copies: the diagnosis engine and the copy code are loaded
-  // the first time a diagnosis is up for a retrigger, not at every cold start.
+  // Only a diagnosis that found no cause is up for a retrigger (plan mode re-diagnoses and plans the copy to
+  // show it, auto mode makes it): the diagnosis engine and the copy code load then, not at every cold start.
   const engine = onFirstUse(() => import('../diagnosis/diagnose.js'));
   const copying = onFirstUse(async () =>
     (await import('./act-copy.js')).createActCopy({

@@ -212,6 +212,7 @@ describe('cold-start arithmetic', () => {
       bytes: 300_000,
       startBytes: 300_000,
       startInputs: [],
+      inputs: [],
       deferred: [],
       parts: [
         { name: '@aws-sdk/client-s3', bytes: 200_000 },
@@ -223,6 +224,7 @@ describe('cold-start arithmetic', () => {
       bytes: 1_000_000,
       startBytes: 600_000,
       startInputs: [],
+      inputs: [],
       deferred: ['chunk.mjs'],
       parts: [
         { name: '(project)', bytes: 400_000 },

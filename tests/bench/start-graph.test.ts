@@ -88,6 +88,21 @@ describe('what a cold start of each function loads', () => {
     expect(clientsAtStart(bundle('enrol'))).toEqual(['client-s3']);
   });
 
+  it('bundles only the SDK commands the code sends: an import() of a whole client package would keep them all', () => {
+    for (const [name, bundle] of bundles) {
+      const commands = bundle.inputs.flatMap((input) => {
+        const match = /node_modules\/@aws-sdk\/(client-[\w-]+)\/dist-es\/commands\/(\w+)Command\.js$/.exec(
+          input,
+        );
+        return match ? [`${match[1]}:${match[2]}`] : [];
+      });
+      const sqs = commands.filter((command) => command.startsWith('client-sqs:'));
+      expect(sqs, name).toEqual(['diagnose', 'act'].includes(name) ? ['client-sqs:SendMessage'] : []);
+      // Far fewer than any client's full set (SQS alone has 23 commands).
+      expect(commands.length, name).toBeLessThan(60);
+    }
+  });
+
   it('defers something in every function but enrol, and keeps each under the size target in what it loads', () => {
     for (const name of ['diagnose', 'act', 'sweep', 'batchJobs', 'audit']) {
       expect(bundle(name).deferred.length, name).toBeGreaterThan(0);

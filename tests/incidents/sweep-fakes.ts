@@ -148,12 +148,18 @@ export class FakeIncidentStore implements IncidentStore {
   async setRedrive(
     incidentId: string,
     redrive: RedriveInfo,
-    options: { expectState?: RedriveState | 'none' } = {},
+    options: {
+      expectState?: RedriveState | 'none';
+      expectRedrive?: Pick<RedriveInfo, 'startedAt' | 'jobId'>;
+    } = {},
   ) {
     const incident = this.incidents.get(incidentId);
     if (!incident) return false;
     const current = incident.redrive?.state ?? 'none';
     if (options.expectState !== undefined && options.expectState !== current) return false;
+    const same = options.expectRedrive;
+    if (same && (incident.redrive?.startedAt !== same.startedAt || incident.redrive?.jobId !== same.jobId))
+      return false;
     const starts = COUNTING.includes(redrive.state) && !COUNTING.includes(current as RedriveState);
     if (starts) incident.refailedSinceRedrive = 0;
     incident.redrive = structuredClone(redrive);
