@@ -1,4 +1,5 @@
 /** The readable audit report: one line per healthy rule; each problem with its cause, fix statement and command. */
+import { plural } from '../notify/clip.js';
 import { renderCause } from '../notify/render-text.js';
 import { safeText } from '../notify/safe-text.js';
 import { ruleCauses } from './problems.js';
@@ -9,10 +10,6 @@ function indent(text: string, prefix: string): string {
     .split('\n')
     .map((line) => `${prefix}${line}`)
     .join('\n');
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function renderGap(gap: Gap, index: number): string {

@@ -5,6 +5,7 @@
  */
 import type { Mode } from '../config.js';
 import type { Diagnosis } from '../diagnosis/types.js';
+import { plural } from '../notify/clip.js';
 import type { Notification, NotificationCause } from '../notify/notification.js';
 import type { NotifyOutcome } from '../pipeline/act-on-diagnoses.js';
 import type { AuditState, AuditStateStore, StoredProblem } from './audit-state.js';
@@ -129,7 +130,7 @@ function noticeOf(
   ];
   const name = `${route.bucket}${route.destinationBucket ? ` → ${route.destinationBucket}` : ''}${route.ruleId ? `, rule ${route.ruleId}` : ''}`;
   const counts = [
-    ...(added.length > 0 ? [`${added.length} new problem${added.length === 1 ? '' : 's'}`] : []),
+    ...(added.length > 0 ? [plural(added.length, 'new problem')] : []),
     ...(fixed.length > 0 ? [`${fixed.length} fixed`] : []),
   ].join(', ');
   const diagnoses: Diagnosis[] = report.buckets

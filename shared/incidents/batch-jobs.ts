@@ -5,10 +5,12 @@
  * next run, trips the breaker or verifies and resolves, and tells. It runs as a function of its own so the
  * sweep carries no S3 Control client and its role no CreateJob or PassRole.
  */
+
+import { plural } from '../notify/clip.js';
 import type { BatchLog } from '../pipeline/diagnose-queue-batch.js';
 import type { BatchReplication, JobReportRow } from '../redrive/index.js';
 import type { IncidentMetrics } from './metrics.js';
-import { collect, identity, MarkBuffer, plural } from './object-marks.js';
+import { collect, identity, MarkBuffer } from './object-marks.js';
 import type { Incident, IncidentStore, RedriveInfo } from './types.js';
 
 /** A Batch Replication job costs the manifest PutObject and CreateJob, then one task per object. */

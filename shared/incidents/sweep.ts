@@ -11,11 +11,12 @@ import {
   type ReplicationEventName,
   type ReplicationFailure,
 } from '../events/types.js';
+import { plural } from '../notify/clip.js';
 import type { BatchLog } from '../pipeline/diagnose-queue-batch.js';
 import { isOptedIn } from '../remediation/action-policy.js';
 import { BATCH_FIXED_REQUESTS } from './batch-jobs.js';
 import type { IncidentMetrics } from './metrics.js';
-import { collect, identity, MarkBuffer, type ObjectIdentity, plural } from './object-marks.js';
+import { collect, identity, MarkBuffer, type ObjectIdentity } from './object-marks.js';
 import type {
   Incident,
   IncidentNotice,
