@@ -16,13 +16,12 @@ import type { BatchLog } from '../pipeline/diagnose-queue-batch.js';
 import { isOptedIn } from '../remediation/action-policy.js';
 import { BATCH_FIXED_REQUESTS } from './batch-jobs.js';
 import type { IncidentMetrics } from './metrics.js';
-import { collect, identity, MarkBuffer, type ObjectIdentity } from './object-marks.js';
+import { collect, identity, MarkBuffer } from './object-marks.js';
 import type {
   Incident,
   IncidentNotice,
   IncidentObject,
   IncidentStore,
-  ObjectState,
   RedriveInfo,
   RedriveMethod,
 } from './types.js';
