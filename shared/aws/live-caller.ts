@@ -4,7 +4,7 @@
  * (see live-commands.ts). Destination-side calls use the destination read role.
  */
 import { createAssumeRoleCredentials } from './assume-role-credentials.js';
-import type { AwsCaller, AwsService } from './caller.js';
+import type { AwsCaller } from './caller.js';
 import {
   type ClientConfig,
   isLiveService,
@@ -75,11 +75,10 @@ export function createLiveCaller(options: LiveCallerOptions): AwsCaller {
       })
     : undefined;
 
-  function clientFor(service: AwsService, region: string, destination: boolean): Promise<LiveClient> {
+  function clientFor(service: LiveServiceName, region: string, destination: boolean): Promise<LiveClient> {
     const key = `${service}|${region}|${destination ? 'destination' : 'source'}`;
     let client = clients.get(key);
     if (!client) {
-      if (!isLiveService(service)) throw new UnsupportedCallError(`no live client for service ${service}`);
       const config = baseConfig(region);
       const preloaded = options.loaded?.[service];
       client = (preloaded ? Promise.resolve(preloaded) : LIVE_SERVICES[service]()).then((live) => ({
